@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+'use strict';
+// The `rsheapdump` command: dispatches to lib/cli/<command>.js.
+// Exit codes: 0 ok, 1 failure, 2 usage.
+
+const { UsageError, run } = require('../lib/cli/common');
+
+// Each entry: the module that implements the subcommand (exports { summary, usage, main }).
+const COMMANDS = {
+};
+
+function help() {
+  const lines = ['Usage: rsheapdump <command> [options]', '', 'Commands:'];
+  for (const [name, path] of Object.entries(COMMANDS)) {
+    lines.push(`  ${name.padEnd(10)} ${require(path).summary}`);
+  }
+  lines.push('', "Run 'rsheapdump <command> --help' for a command's options.");
+  return lines.join('\n');
+}
+
+const [cmd, ...rest] = process.argv.slice(2);
+if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+  process.stdout.write(help() + '\n');
+  process.exitCode = cmd ? 0 : 2;
+} else if (cmd === '--version' || cmd === '-v') {
+  process.stdout.write(require('../package.json').version + '\n');
+} else if (!Object.hasOwn(COMMANDS, cmd)) {
+  process.stderr.write(`rsheapdump: unknown command '${cmd}'\n\n${help()}\n`);
+  process.exitCode = 2;
+} else {
+  run(require(COMMANDS[cmd]), rest);
+}
+
+module.exports = { UsageError };

@@ -1,0 +1,4 @@
+//! Capturing: the file writer and the registry of open sinks the capture worker feeds.
+
+pub mod sink;
+pub mod writer;

@@ -1,0 +1,142 @@
+//! The one error type of the crate; `crate::napi_error` turns it into a JS `Error`.
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+/// What went wrong, with the stable `code` users match on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// Stable code: an errno name (`ENOENT`) or `ERR_RSHEAPDUMP_<WHAT>`.
+    pub code: String,
+    /// Human message: what happened and what to do.
+    pub message: String,
+    /// The failed system call (`open`, `write`, `rename`...) for I/O errors.
+    pub syscall: Option<String>,
+    /// The path the failed call was about.
+    pub path: Option<String>,
+    /// The OS error number, negated as in Node (`-2` for ENOENT).
+    pub errno: Option<i32>,
+    /// Byte offset in the input, for parse errors.
+    pub offset: Option<u64>,
+}
+
+/// Shorthand for results carrying [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error with a code and a message and nothing else.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Error { code: code.into(), message: message.into(), syscall: None, path: None, errno: None, offset: None }
+    }
+
+    /// An I/O error shaped like Node's: `ENOENT: no such file or directory, open '/x'`.
+    pub fn io(err: &io::Error, syscall: &str, path: &Path) -> Self {
+        let path_s = path.display().to_string();
+        let (code, errno) = match err.raw_os_error() {
+            Some(n) => (errno_name(n).map(str::to_owned).unwrap_or_else(|| format!("E{n}")), Some(-n)),
+            None => ("EIO".to_owned(), None),
+        };
+        let desc = strip_os_suffix(&err.to_string());
+        let hint = errno_hint(&code);
+        let message = format!("{code}: {desc}, {syscall} '{path_s}'{hint}");
+        Error { code, message, syscall: Some(syscall.into()), path: Some(path_s), errno, offset: None }
+    }
+
+    /// A malformed-input error at a byte offset.
+    pub fn parse(offset: u64, what: impl fmt::Display, hint: &str) -> Self {
+        let mut e = Error::new("ERR_RSHEAPDUMP_PARSE", format!("{what} at byte {offset}{}", if hint.is_empty() { String::new() } else { format!(". {hint}") }));
+        e.offset = Some(offset);
+        e
+    }
+
+    /// Same error, with the path it concerns attached.
+    pub fn with_path(mut self, path: &Path) -> Self {
+        self.path = Some(path.display().to_string());
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn strip_os_suffix(s: &str) -> String {
+    // std formats "No such file or directory (os error 2)"; Node says "no such file or directory".
+    let s = s.split(" (os error").next().unwrap_or(s);
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn errno_hint(code: &str) -> &'static str {
+    match code {
+        "ENOENT" => " (does the directory exist?)",
+        "EACCES" | "EPERM" => " (choose a directory this process may write to)",
+        "ENOSPC" | "EDQUOT" => " (free disk space or write elsewhere; a snapshot is about 2x heapUsed, 0.35x with gzip)",
+        "EFBIG" => " (the file size limit was reached; raise it or use gzip)",
+        "EISDIR" => " (give a file name, not a directory)",
+        "EROFS" => " (the file system is read-only)",
+        _ => "",
+    }
+}
+
+/// The symbolic name of an errno value, as Node reports it in `err.code`.
+pub fn errno_name(n: i32) -> Option<&'static str> {
+    use libc::*;
+    Some(match n {
+        ENOENT => "ENOENT",
+        EACCES => "EACCES",
+        EPERM => "EPERM",
+        ENOSPC => "ENOSPC",
+        EDQUOT => "EDQUOT",
+        EFBIG => "EFBIG",
+        EISDIR => "EISDIR",
+        ENOTDIR => "ENOTDIR",
+        EEXIST => "EEXIST",
+        EROFS => "EROFS",
+        EMFILE => "EMFILE",
+        ENFILE => "ENFILE",
+        EIO => "EIO",
+        ENAMETOOLONG => "ENAMETOOLONG",
+        ELOOP => "ELOOP",
+        EBADF => "EBADF",
+        EINVAL => "EINVAL",
+        EBUSY => "EBUSY",
+        EXDEV => "EXDEV",
+        EAGAIN => "EAGAIN",
+        EINTR => "EINTR",
+        ENOMEM => "ENOMEM",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_error_looks_like_nodes() {
+        let err = io::Error::from_raw_os_error(libc::ENOENT);
+        let e = Error::io(&err, "open", Path::new("/nope/x"));
+        assert_eq!(e.code, "ENOENT");
+        assert_eq!(e.syscall.as_deref(), Some("open"));
+        assert_eq!(e.path.as_deref(), Some("/nope/x"));
+        assert_eq!(e.errno, Some(-libc::ENOENT));
+        assert!(e.message.starts_with("ENOENT: no such file or directory, open '/nope/x'"), "{}", e.message);
+    }
+
+    #[test]
+    fn parse_error_names_offset() {
+        let e = Error::parse(42, "unexpected end of input", "the file is truncated");
+        assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+        assert_eq!(e.offset, Some(42));
+        assert!(e.message.contains("at byte 42"));
+    }
+}

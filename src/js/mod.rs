@@ -1,0 +1,5 @@
+//! The napi glue, one file per area: argument conversion and calls into the plain-Rust core.
+//! Errors become JS errors only in `error.rs`.
+
+pub mod capture;
+pub mod error;

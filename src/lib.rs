@@ -1,0 +1,8 @@
+//! rsheapdump: heap snapshots, profiles and their analysis for Node.js.
+//!
+//! The Rust core (`capture`, `snapshot`, `profile`) knows nothing of Node; `js` is the napi glue:
+//! argument conversion, and the one place where errors become JS errors.
+
+pub mod capture;
+pub mod error;
+mod js;
