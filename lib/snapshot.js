@@ -1,0 +1,120 @@
+'use strict';
+// writeSnapshot: argument handling (heapdump's call shapes), opening the file on the caller's
+// thread so a bad path fails before any pause, then the capture worker does the rest.
+
+const path = require('node:path');
+const native = require('./native');
+const client = require('./client');
+const { invalidArgType, invalidArgValue } = require('./errors');
+
+const BOOLEAN_OPTIONS = ['captureNumericValue', 'exposeInternals'];
+
+/** heapdump's default name: heapdump-<hrtime ms>.<sub-ms ns>.heapsnapshot in the cwd. */
+function defaultFilename(ext = '.heapsnapshot') {
+  const now = process.hrtime.bigint();
+  return path.resolve(`heapdump-${now / 1000000n}.${now % 1000000n}${ext}`);
+}
+
+/** Validates `gzip` (true | false | 1..9) and returns a level or null. */
+function gzipLevel(value, name = 'options.gzip') {
+  if (value === undefined || value === false) return null;
+  if (value === true) return 1;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type boolean or an integer from 1 to 9', value);
+  if (!Number.isInteger(value) || value < 1 || value > 9) throw invalidArgValue(name, value, 'must be true, false or an integer from 1 to 9', RangeError);
+  return value;
+}
+
+function validateOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+  for (const k of BOOLEAN_OPTIONS) {
+    if (options[k] !== undefined && typeof options[k] !== 'boolean') throw invalidArgType(`options.${k}`, 'of type boolean', options[k]);
+  }
+  gzipLevel(options.gzip);
+  return options;
+}
+
+/**
+ * Splits heapdump's call shapes: ([filename], [options], [callback]). A non-string filename counts
+ * as omitted, as in heapdump.
+ */
+function parseArgs(args) {
+  let [a, b, c] = args;
+  let filename;
+  let options;
+  let callback;
+  if (typeof a === 'function') return { filename, options: {}, callback: a };
+  if (typeof a === 'string') filename = a;
+  else if (a && typeof a === 'object' && b === undefined) options = a;
+  else if (a && typeof a === 'object' && typeof b === 'function') return { filename, options: validateOptions(a), callback: b };
+  if (typeof b === 'function') callback = b;
+  else {
+    if (options === undefined) options = b;
+    if (typeof c === 'function') callback = c;
+    else if (c !== undefined) throw invalidArgType('callback', 'of type function', c);
+  }
+  return { filename, options: validateOptions(options), callback };
+}
+
+/** Decides the final name and gzip level: a `.gz` name means gzip, and gzip means a `.gz` name. */
+function resolveTarget(filename, options) {
+  let level = gzipLevel(options.gzip);
+  let file = filename === undefined ? defaultFilename() : path.resolve(filename);
+  const named = file.endsWith('.gz');
+  if (named && options.gzip === false) {
+    throw invalidArgValue('options.gzip', false, `contradicts the file name '${path.basename(file)}' (a .gz name is always gzip)`);
+  }
+  if (named && level === null) level = 1;
+  if (level !== null && !named) file += '.gz';
+  return { file, level };
+}
+
+/** Opens the sink for a capture; throws the native error (ENOENT, EACCES, EISDIR...) at once. */
+function openSink(file, level) {
+  return native.sinkOpen(file, level ?? undefined);
+}
+
+/** Takes a heap snapshot in the capture worker and streams it to `file`. */
+function writeSnapshot(...args) {
+  const { filename, options, callback } = parseArgs(args);
+  let promise;
+  try {
+    const { file, level } = resolveTarget(filename, options);
+    const sinkId = openSink(file, level);
+    promise = client
+      .request('snapshot', {
+        sinkId,
+        options: { captureNumericValue: !!options.captureNumericValue, exposeInternals: !!options.exposeInternals },
+      })
+      .then(
+        (written) => written.path,
+        (err) => {
+          native.sinkAbort(sinkId);
+          throw err;
+        },
+      );
+  } catch (err) {
+    if (err instanceof TypeError || err instanceof RangeError) {
+      if (err.code && err.code.startsWith('ERR_INVALID_ARG')) throw err;
+    }
+    promise = Promise.reject(err);
+    if (callback) {
+      // heapdump reports a bad path before returning; do the same.
+      promise.catch(() => {});
+      callback(err);
+      return promise;
+    }
+    return promise;
+  }
+  if (callback) {
+    promise.then(
+      (file) => process.nextTick(callback, null, file),
+      (err) => process.nextTick(callback, err),
+    );
+    // The callback receives the error; the returned promise must not also count as unhandled.
+    promise.catch(() => {});
+  }
+  return promise;
+}
+
+module.exports = { writeSnapshot, defaultFilename, gzipLevel, parseArgs, resolveTarget };
