@@ -1,0 +1,92 @@
+'use strict';
+// Shared by the test suites: child processes, temp dirs, and reading what a snapshot holds.
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const zlib = require('node:zlib');
+const { spawn } = require('node:child_process');
+
+const ROOT = path.join(__dirname, '..');
+
+const made = [];
+process.on('exit', () => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the process exits. */
+function tmpdir(prefix = 'rsheapdump-test-') {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
+/**
+ * Runs `source` as a CommonJS script in a child Node (same binary as the test runner unless
+ * `opts.node` says otherwise). `require('rsheapdump')` resolves to this checkout.
+ * Resolves to { code, signal, stdout, stderr, ms }.
+ */
+function runChild(source, opts = {}) {
+  const dir = opts.cwd ?? tmpdir();
+  const script = path.join(dir, `child-${process.pid}-${Math.random().toString(36).slice(2)}.js`);
+  fs.writeFileSync(script, rewire(source));
+  const cmd = opts.shell ? 'bash' : opts.node ?? process.execPath;
+  const args = opts.shell ? ['-c', opts.shell.replace('$NODE', JSON.stringify(opts.node ?? process.execPath)).replace('$SCRIPT', JSON.stringify(script))] : [...(opts.execArgv ?? []), script];
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(cmd, args, { cwd: dir, env: { ...process.env, ...opts.env }, uid: opts.uid, gid: opts.gid, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 60_000);
+    if (opts.onSpawn) opts.onSpawn(child);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0, dir });
+    });
+  });
+}
+
+// Children require the package by name; point the name at this checkout.
+function rewire(source) {
+  return source.replaceAll("require('rsheapdump')", `require(${JSON.stringify(ROOT)})`);
+}
+
+/** Reads a .heapsnapshot or .heapsnapshot.gz (by magic bytes) and parses it. */
+function readSnapshot(file) {
+  let buf = fs.readFileSync(file);
+  if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf);
+  return JSON.parse(buf.toString('utf8'));
+}
+
+/** Counts nodes of a given type (default 'object') whose name is `name`. */
+function countNodes(snap, name, type = 'object') {
+  const meta = snap.snapshot.meta;
+  const n = meta.node_fields.length;
+  const typeOff = meta.node_fields.indexOf('type');
+  const nameOff = meta.node_fields.indexOf('name');
+  const typeIdx = meta.node_types[0].indexOf(type);
+  let count = 0;
+  for (let i = 0; i < snap.nodes.length; i += n) {
+    if (snap.nodes[i + typeOff] === typeIdx && snap.strings[snap.nodes[i + nameOff]] === name) count++;
+  }
+  return count;
+}
+
+/** Checks the invariants every snapshot file has; returns the node count. */
+function assertValidSnapshot(assert, snap) {
+  const meta = snap.snapshot.meta;
+  assert.ok(Array.isArray(meta.node_fields) && meta.node_fields.length >= 6, 'meta.node_fields');
+  assert.equal(snap.nodes.length, snap.snapshot.node_count * meta.node_fields.length, 'node_count matches nodes.length');
+  assert.equal(snap.edges.length, snap.snapshot.edge_count * meta.edge_fields.length, 'edge_count matches edges.length');
+  return snap.snapshot.node_count;
+}
+
+/** Lists files in `dir` whose names end with `.partial`. */
+function partials(dir) {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.partial'));
+}
+
+module.exports = { ROOT, tmpdir, runChild, readSnapshot, countNodes, assertValidSnapshot, partials };
