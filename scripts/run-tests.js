@@ -1,0 +1,18 @@
+'use strict';
+// Runs __test__/*.test.js with node:test under the Node running this script. Node 20 and
+// Node 22+ disagree on directory and glob arguments to --test, so the files are listed here.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const dir = path.join(__dirname, '..', '__test__');
+const only = process.argv.slice(2);
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.test.js'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort()
+  .map((f) => path.join(dir, f));
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
