@@ -8,7 +8,8 @@ const { connect, post } = require('./session');
 // script's line-end table exists; Debugger.enable builds the table for every loaded script.
 // With a 9 MB bundle loaded, this turns a 23 s snapshot into 0.7 s. Newer V8 builds them itself.
 // Scripts loaded since the last snapshot need it too, so it runs before every snapshot.
-const NEEDS_LINE_END_WARMUP = Number.parseInt(process.versions.v8, 10) < 12;
+// RSHEAPDUMP_NO_WARMUP=1 turns it off (for benchmarks).
+const NEEDS_LINE_END_WARMUP = Number.parseInt(process.versions.v8, 10) < 12 && !process.env.RSHEAPDUMP_NO_WARMUP;
 
 async function warmLineEnds() {
   if (!NEEDS_LINE_END_WARMUP) return;
@@ -29,7 +30,7 @@ async function snapshot({ sinkId, options }) {
   };
   const s = connect();
   try {
-    if (!options.skipWarmup) await warmLineEnds();
+    await warmLineEnds();
     s.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
     await post('HeapProfiler.takeHeapSnapshot', {
       reportProgress: false,
