@@ -9,6 +9,11 @@ const { serialize, rsError } = require('./errors');
 
 const JOBS = {
   snapshot: require('./worker/snapshot').snapshot,
+  cpuStart: require('./worker/profile').jobs.cpuStart,
+  cpuStop: require('./worker/profile').jobs.cpuStop,
+  heapStart: require('./worker/profile').jobs.heapStart,
+  heapStop: require('./worker/profile').jobs.heapStop,
+  cpuProfileFor: require('./worker/profile').jobs.cpuProfileFor,
 };
 
 let queue = Promise.resolve();

@@ -1,0 +1,238 @@
+'use strict';
+// CPU profiles and sampling heap profiles: argument validation, default names and the file opened
+// on the caller's thread; the capture worker drives V8's profilers and writes the files
+// (lib/worker/profile.js), so this works while the main thread is busy and costs it no
+// serialization.
+//
+// The worker keeps the authoritative state (a timed/signal profile also lives there); this side
+// mirrors what the API started, so that a stop without a start fails before any file is opened.
+// A running profile is not a pending request: it never keeps the process alive.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const native = require('./native');
+const client = require('./client');
+const { resolveTarget, gzipLevel } = require('./snapshot');
+const { invalidArgType, invalidArgValue, rsError } = require('./errors');
+
+const CPU_INTERVAL_US = { min: 10, max: 1_000_000, default: 1000 };
+const HEAP_INTERVAL_BYTES = { min: 1, max: 1024 * 1024 * 1024, default: 32768 };
+
+const KINDS = {
+  cpu: { what: 'CPU profile', start: 'startCpuProfile', stop: 'stopCpuProfile', prefix: 'CPU', ext: 'cpuprofile' },
+  heap: { what: 'sampling heap profile', start: 'startHeapSampling', stop: 'stopHeapSampling', prefix: 'Heap', ext: 'heapprofile' },
+};
+
+// --- validation ------------------------------------------------------------------------------
+
+function outOfRange(name, range, value) {
+  const err = new RangeError(`The value of "${name}" is out of range. It must be an integer >= ${range.min} and <= ${range.max}. Received ${String(value)}`);
+  err.code = 'ERR_OUT_OF_RANGE';
+  return err;
+}
+
+function optionsObject(options, name = 'options') {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') throw invalidArgType(name, 'of type object', options);
+  return options;
+}
+
+function integerOption(name, value, range) {
+  if (value === undefined) return range.default;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) throw outOfRange(name, range, value);
+  return value;
+}
+
+function booleanOption(name, value) {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+  return value;
+}
+
+function cpuStartOptions(options) {
+  const o = optionsObject(options);
+  return { intervalUs: integerOption('options.samplingIntervalUs', o.samplingIntervalUs, CPU_INTERVAL_US) };
+}
+
+function heapStartOptions(options) {
+  const o = optionsObject(options);
+  return {
+    intervalBytes: integerOption('options.samplingIntervalBytes', o.samplingIntervalBytes, HEAP_INTERVAL_BYTES),
+    includeObjectsCollectedByMajorGC: booleanOption('options.includeObjectsCollectedByMajorGC', o.includeObjectsCollectedByMajorGC),
+    includeObjectsCollectedByMinorGC: booleanOption('options.includeObjectsCollectedByMinorGC', o.includeObjectsCollectedByMinorGC),
+  };
+}
+
+/**
+ * Validates stop options; returns { returnProfile, wantsFile, filename, gzip }. With `allowBoth`,
+ * `returnProfile` may be combined with a file.
+ */
+function stopOptions(options, { allowBoth = false } = {}) {
+  const o = optionsObject(options);
+  if (o.filename !== undefined && typeof o.filename !== 'string') throw invalidArgType('options.filename', 'of type string', o.filename);
+  gzipLevel(o.gzip);
+  if (o.filename !== undefined) resolveTarget(o.filename, { gzip: o.gzip }); // a .gz name with gzip: false
+  const returnProfile = booleanOption('options.returnProfile', o.returnProfile);
+  const wantsFile = !returnProfile || o.filename !== undefined || (o.gzip !== undefined && o.gzip !== false);
+  if (returnProfile && wantsFile && !allowBoth) {
+    throw invalidArgValue('options.returnProfile', true, 'writes no file, so it cannot be combined with filename or gzip');
+  }
+  return { returnProfile, wantsFile, filename: o.filename, gzip: o.gzip };
+}
+
+/** The file to write (default: Node's name, made now) and its gzip level, or null for none. */
+function targetOf(kind, o) {
+  if (!o.wantsFile) return null;
+  const k = KINDS[kind];
+  return resolveTarget(o.filename ?? diagnosticFilename(k.prefix, k.ext), { gzip: o.gzip });
+}
+
+// --- default names ---------------------------------------------------------------------------
+
+let seq = 0;
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+
+/**
+ * Node's diagnostic file name, as `node --cpu-prof` / `--heap-prof` make it:
+ * `<prefix>.<yyyymmdd>.<hhmmss>.<pid>.<tid>.<seq>.<ext>` in `dir` (default: the cwd), local time.
+ * `tid` is 0 because the profiled thread is always the main thread; `seq` is three digits and counts
+ * this thread's names from 001 (Node's own counter is internal). A name that exists already, or whose
+ * .partial file does, is skipped, so a profile never overwrites another.
+ */
+function diagnosticFilename(prefix, ext, dir = process.cwd()) {
+  for (;;) {
+    const d = new Date();
+    const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}.${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+    const file = path.resolve(dir, `${prefix}.${stamp}.${process.pid}.0.${pad(++seq, 3)}.${ext}`);
+    if (!fs.existsSync(file) && !fs.existsSync(`${file}.partial`)) return file;
+  }
+}
+
+// --- start / stop ----------------------------------------------------------------------------
+
+/** What the API started: kind -> a token, or null. */
+const active = { cpu: null, heap: null };
+
+function runningError(kind) {
+  const k = KINDS[kind];
+  return rsError('PROFILE_RUNNING', `a ${k.what} is already running; stop it with ${k.stop}() before starting another`);
+}
+
+function noProfileError(kind) {
+  const k = KINDS[kind];
+  return rsError('NO_PROFILE', `no ${k.what} is running; call ${k.start}() first`);
+}
+
+function start(kind, job, payload) {
+  if (active[kind]) return Promise.reject(runningError(kind));
+  const token = {};
+  active[kind] = token;
+  return client.request(job, payload).then(
+    () => undefined,
+    (err) => {
+      if (active[kind] === token) active[kind] = null;
+      throw err;
+    },
+  );
+}
+
+/**
+ * Stops the API's profile of `kind`. The file is opened here, on the caller's thread, before the
+ * profiler is stopped: a bad path (ENOENT, EACCES, EISDIR...) rejects at once and the profile keeps
+ * running, so nothing recorded is lost and the caller can stop again with a good name.
+ * Resolves to { file?, profile? } from the worker.
+ */
+function stop(kind, job, o) {
+  if (!active[kind]) return Promise.reject(noProfileError(kind));
+  const target = targetOf(kind, o);
+  let sinkId = null;
+  if (target) {
+    try {
+      sinkId = native.sinkOpen(target.file, target.level ?? undefined);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  active[kind] = null;
+  return client.request(job, { sinkId, returnProfile: o.returnProfile }).catch((err) => {
+    if (sinkId !== null) native.sinkAbort(sinkId);
+    throw err;
+  });
+}
+
+function stopResult(r, returnProfile) {
+  return returnProfile ? r.profile : r.file.path;
+}
+
+/**
+ * Starts a CPU profile of the main thread, sampling every `samplingIntervalUs` microseconds
+ * (integer, 10..1,000,000; default 1000 like `node --cpu-prof`). Resolves once V8 is recording.
+ */
+function startCpuProfile(options) {
+  const { intervalUs } = cpuStartOptions(options);
+  return start('cpu', 'cpuStart', { intervalUs });
+}
+
+/**
+ * Stops the CPU profile and writes it (`.cpuprofile`, the `node --cpu-prof` format); resolves to the
+ * absolute file name. Default name: Node's `CPU.<yyyymmdd>.<hhmmss>.<pid>.0.<seq>.cpuprofile` in
+ * the cwd. With `returnProfile: true` no file is written and it resolves to the profile object.
+ */
+function stopCpuProfile(options) {
+  const o = stopOptions(options);
+  return stop('cpu', 'cpuStop', o).then((r) => stopResult(r, o.returnProfile));
+}
+
+/**
+ * Starts V8's sampling heap profiler: one sample per `samplingIntervalBytes` allocated on average
+ * (integer, 1..1 GiB; default 32768).
+ */
+function startHeapSampling(options) {
+  const o = heapStartOptions(options);
+  return start('heap', 'heapStart', { options: o });
+}
+
+/** Stops the sampling heap profile and writes it (`.heapprofile`); like stopCpuProfile. */
+function stopHeapSampling(options) {
+  const o = stopOptions(options);
+  return stop('heap', 'heapStop', o).then((r) => stopResult(r, o.returnProfile));
+}
+
+/**
+ * Profiles one call of `fn` (awaited): resolves to { result, profile, file? }. `kind` is 'cpu'
+ * (default) or 'heap'; the start options of that kind apply; `filename`/`gzip` also write a file.
+ * If `fn` throws, the profile is discarded and the error is passed on.
+ */
+function profile(fn, options) {
+  if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function', fn);
+  const o = optionsObject(options);
+  const kind = o.kind ?? 'cpu';
+  if (kind !== 'cpu' && kind !== 'heap') throw invalidArgValue('options.kind', kind, "must be 'cpu' or 'heap'");
+  const startPayload = kind === 'cpu' ? cpuStartOptions(o) : { options: heapStartOptions(o) };
+  const stopOpts = stopOptions({ filename: o.filename, gzip: o.gzip, returnProfile: true }, { allowBoth: true });
+  const [startJob, stopJob] = kind === 'cpu' ? ['cpuStart', 'cpuStop'] : ['heapStart', 'heapStop'];
+  return (async () => {
+    await start(kind, startJob, startPayload);
+    let result;
+    try {
+      result = await fn();
+    } catch (err) {
+      await stop(kind, stopJob, { returnProfile: false, wantsFile: false }).catch(() => {});
+      throw err;
+    }
+    const r = await stop(kind, stopJob, stopOpts);
+    return r.file ? { result, profile: r.profile, file: r.file.path } : { result, profile: r.profile };
+  })();
+}
+
+module.exports = {
+  startCpuProfile,
+  stopCpuProfile,
+  startHeapSampling,
+  stopHeapSampling,
+  profile,
+  diagnosticFilename,
+  CPU_INTERVAL_US,
+  HEAP_INTERVAL_BYTES,
+};

@@ -1,0 +1,223 @@
+'use strict';
+// CPU profile and sampling heap profile jobs, run in the capture worker through its inspector
+// session. The profile object is serialized here (JSON.stringify gives exactly the `node
+// --cpu-prof` / `--heap-prof` file) and written through the native sink, so the main thread
+// neither serializes nor writes.
+//
+// State is kept here, because V8 accepts a second start silently: one CPU profile and one heap
+// sampling profile at a time per process. Each profile has an owner ('api' for the main thread's
+// start/stop, 'timed' for cpuProfileFor): a stop only stops a profile its owner started.
+//
+// These functions are safe to call outside the job queue (e.g. from a signal handler in this
+// worker): profiler commands emit no chunk events, so they cannot interleave with a snapshot's.
+
+const path = require('node:path');
+const native = require('../native');
+const { post } = require('./session');
+const { rsError, invalidArgValue } = require('../errors');
+const { resolveTarget } = require('../snapshot');
+const { diagnosticFilename } = require('../profile');
+
+/** Current profiles: null or { owner, phase: 'starting' | 'running' | 'stopping' }. */
+const state = { cpu: null, heap: null };
+
+const KIND = {
+  cpu: { what: 'CPU profile', start: 'startCpuProfile', stop: 'stopCpuProfile' },
+  heap: { what: 'sampling heap profile', start: 'startHeapSampling', stop: 'stopHeapSampling' },
+};
+
+function running(kind) {
+  const cur = state[kind];
+  const by = cur.owner === 'api' ? '' : ` (started by ${cur.owner === 'timed' ? 'a timed profile' : cur.owner})`;
+  return rsError(
+    'PROFILE_RUNNING',
+    `a ${KIND[kind].what} is already running${by}; stop it with ${KIND[kind].stop}() before starting another`,
+  );
+}
+
+function noProfile(kind, owner) {
+  const cur = state[kind];
+  const msg =
+    cur && cur.owner !== owner
+      ? `the running ${KIND[kind].what} was not started by ${KIND[kind].start}() (it belongs to ${cur.owner === 'timed' ? 'a timed profile' : cur.owner}) and stops by itself`
+      : `no ${KIND[kind].what} is running; call ${KIND[kind].start}() first`;
+  return rsError('NO_PROFILE', msg);
+}
+
+/** Claims the slot for `kind` synchronously, then runs `begin`; releases the slot if it fails. */
+function begin(kind, owner, fn) {
+  if (state[kind]) return Promise.reject(running(kind));
+  const me = { owner, phase: 'starting', ready: null };
+  state[kind] = me;
+  me.ready = (async () => {
+    try {
+      await fn();
+      me.phase = 'running';
+    } catch (err) {
+      if (state[kind] === me) state[kind] = null;
+      throw err;
+    }
+  })();
+  return me.ready;
+}
+
+/** Releases the slot for `kind` synchronously, then runs `fn` (which stops V8's profiler). */
+async function end(kind, owner, fn) {
+  let cur = state[kind];
+  if (cur && cur.owner === owner && cur.phase === 'starting') {
+    // A stop that overtook its start (possible outside the job queue): let the start finish.
+    await cur.ready.catch(() => {});
+    cur = state[kind];
+  }
+  if (!cur || cur.owner !== owner || cur.phase === 'stopping') throw noProfile(kind, owner);
+  cur.phase = 'stopping';
+  try {
+    return await fn();
+  } finally {
+    if (state[kind] === cur) state[kind] = null;
+  }
+}
+
+/** Largest string handed to the sink at once (UTF-16 code units). */
+const SLICE = 1 << 20;
+
+/**
+ * Writes `JSON.stringify(obj)` into an open sink and finishes it; aborts the sink on failure.
+ * Resolves to { path, bytes, rawBytes }.
+ */
+async function writeJson(sinkId, obj) {
+  try {
+    const json = JSON.stringify(obj);
+    for (let i = 0; i < json.length; ) {
+      let j = Math.min(i + SLICE, json.length);
+      // Never split a surrogate pair: each slice is converted to UTF-8 on its own.
+      const c = json.charCodeAt(j - 1);
+      if (j < json.length && c >= 0xd800 && c <= 0xdbff) j--;
+      native.sinkWrite(sinkId, json.slice(i, j));
+      i = j;
+    }
+  } catch (err) {
+    native.sinkAbort(sinkId);
+    throw err;
+  }
+  return native.sinkFinish(sinkId);
+}
+
+/** What a stop job gives back: the written file, the profile object, or both. */
+async function deliver(profile, { sinkId, returnProfile }) {
+  const out = {};
+  if (sinkId !== undefined && sinkId !== null) out.file = await writeJson(sinkId, profile);
+  if (returnProfile) out.profile = profile;
+  return out;
+}
+
+// --- CPU profile ---------------------------------------------------------------------------
+
+/** Starts V8's CPU profiler on the main thread, sampling every `intervalUs` microseconds. */
+function cpuStart({ intervalUs = 1000, owner = 'api' } = {}) {
+  return begin('cpu', owner, async () => {
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: intervalUs });
+    await post('Profiler.start');
+  });
+}
+
+/**
+ * Stops the CPU profile `owner` started. With `sinkId`, writes the `.cpuprofile` into that open
+ * sink (aborted if no profile is running); with `returnProfile`, also returns the object.
+ * Resolves to { file?: { path, bytes, rawBytes }, profile? }.
+ */
+async function cpuStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
+  let profile;
+  try {
+    await end('cpu', owner, async () => {
+      try {
+        ({ profile } = await post('Profiler.stop'));
+      } finally {
+        // Leave the session as it was; a failing disable changes nothing for the caller.
+        await post('Profiler.disable').catch(() => {});
+      }
+    });
+  } catch (err) {
+    if (sinkId !== undefined && sinkId !== null) native.sinkAbort(sinkId);
+    throw err;
+  }
+  return deliver(profile, { sinkId, returnProfile });
+}
+
+// --- sampling heap profile -----------------------------------------------------------------
+
+/** Starts V8's sampling heap profiler (no `HeapProfiler.enable` needed). */
+function heapStart({ intervalBytes = 32768, includeObjectsCollectedByMajorGC = false, includeObjectsCollectedByMinorGC = false, owner = 'api' } = {}) {
+  return begin('heap', owner, () =>
+    post('HeapProfiler.startSampling', {
+      samplingInterval: intervalBytes,
+      includeObjectsCollectedByMajorGC,
+      includeObjectsCollectedByMinorGC,
+    }),
+  );
+}
+
+/** Stops the sampling heap profile `owner` started; same result shape as cpuStop. */
+async function heapStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
+  let profile;
+  try {
+    await end('heap', owner, async () => {
+      ({ profile } = await post('HeapProfiler.stopSampling'));
+    });
+  } catch (err) {
+    if (sinkId !== undefined && sinkId !== null) native.sinkAbort(sinkId);
+    throw err;
+  }
+  return deliver(profile, { sinkId, returnProfile });
+}
+
+// --- timed profile (for signals) -----------------------------------------------------------
+
+/**
+ * Records a CPU profile for `seconds` and writes it, all in this worker: it works while the main
+ * thread is stuck in a loop. The file (default: Node's CPU.<...>.cpuprofile name in the cwd; a
+ * `.gz` name or `gzip` compresses) is opened before profiling starts, so a bad path fails at once.
+ * Fails with ERR_RSHEAPDUMP_PROFILE_RUNNING if a CPU profile is running. Resolves to
+ * { path, bytes, rawBytes }.
+ */
+async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = 1000 } = {}) {
+  if (!(typeof seconds === 'number' && seconds > 0 && seconds <= 3600)) {
+    throw invalidArgValue('seconds', seconds, 'must be a number of seconds in (0, 3600]', RangeError);
+  }
+  if (state.cpu) throw running('cpu');
+  const { file, level } = resolveTarget(filename ?? diagnosticFilename('CPU', 'cpuprofile'), { gzip });
+  const sinkId = native.sinkOpen(file, level ?? undefined);
+  try {
+    await cpuStart({ intervalUs, owner: 'timed' });
+  } catch (err) {
+    native.sinkAbort(sinkId);
+    throw err;
+  }
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const { file: written } = await cpuStop({ sinkId, owner: 'timed' });
+  return written;
+}
+
+// --- jobs (registered in lib/capture-worker.js) ----------------------------------------------
+
+module.exports = {
+  cpuStart,
+  cpuStop,
+  heapStart,
+  heapStop,
+  cpuProfileFor,
+  state,
+  jobs: {
+    cpuStart: (msg) => cpuStart({ intervalUs: msg.intervalUs }),
+    cpuStop: (msg) => cpuStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
+    heapStart: ({ options: o }) =>
+      heapStart({
+        intervalBytes: o.intervalBytes,
+        includeObjectsCollectedByMajorGC: o.includeObjectsCollectedByMajorGC,
+        includeObjectsCollectedByMinorGC: o.includeObjectsCollectedByMinorGC,
+      }),
+    heapStop: (msg) => heapStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
+    cpuProfileFor: ({ options: o }) => cpuProfileFor({ seconds: o.seconds, filename: o.filename, gzip: o.gzip, intervalUs: o.intervalUs }),
+  },
+};
