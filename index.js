@@ -12,3 +12,6 @@ module.exports = {
   stopHeapSampling,
   profile,
 };
+
+// heapdump's behaviour on require: SIGUSR2 writes a snapshot unless NODE_HEAPDUMP_OPTIONS=nosignal.
+require('./lib/signal').setup();

@@ -7,15 +7,31 @@ const { Worker } = require('node:worker_threads');
 const { deserialize, rsError } = require('./errors');
 
 let worker = null;
+let workerData = {};
 let nextId = 1;
 const pending = new Map();
+// Jobs the worker started on its own (signal-triggered), announced with 'busy'/'idle'.
+let busy = 0;
+
+function updateRef() {
+  if (!worker) return;
+  if (pending.size > 0 || busy > 0) worker.ref();
+  else worker.unref();
+}
 
 function settle(id, fn) {
   const p = pending.get(id);
   if (!p) return;
   pending.delete(id);
-  if (pending.size === 0 && worker) worker.unref();
+  updateRef();
   fn(p);
+}
+
+function onMessage(msg) {
+  if (msg.type === 'busy') busy++;
+  else if (msg.type === 'idle') busy = Math.max(0, busy - 1);
+  else return settle(msg.id, (p) => (msg.ok ? p.resolve(msg.value) : p.reject(deserialize(msg.error))));
+  updateRef();
 }
 
 function failAll(err) {
@@ -24,14 +40,15 @@ function failAll(err) {
 
 function start() {
   if (worker) return worker;
-  const w = new Worker(path.join(__dirname, 'capture-worker.js'), { name: 'rsheapdump-capture', execArgv: [] });
+  const w = new Worker(path.join(__dirname, 'capture-worker.js'), { name: 'rsheapdump-capture', execArgv: [], workerData });
   w.unref();
-  w.on('message', (msg) => settle(msg.id, (p) => (msg.ok ? p.resolve(msg.value) : p.reject(deserialize(msg.error)))));
+  w.on('message', onMessage);
   w.on('error', (err) => {
     failAll(rsError('WORKER', `the capture worker failed: ${err.message}`, { cause: err }));
   });
   w.on('exit', (code) => {
     if (worker === w) worker = null;
+    busy = 0;
     failAll(rsError('WORKER', `the capture worker exited (code ${code}) before finishing; try again`));
   });
   worker = w;
@@ -51,13 +68,18 @@ function request(type, payload) {
       reject(rsError('WORKER', `could not start the capture worker: ${err.message}`, { cause: err }));
       return;
     }
-    w.ref();
+    updateRef();
     w.postMessage({ ...payload, type, id });
   });
 }
 
-/** Starts the worker ahead of need (for signal handling while the main thread is busy). */
-function prestart() {
+/**
+ * Starts the worker now, with `data` as its workerData (e.g. the signals to serve): it must be up
+ * before the main thread gets stuck for a signal to be served then.
+ */
+function prestart(data) {
+  workerData = { ...workerData, ...data };
+  if (worker) throw new Error('rsheapdump: the capture worker was started before prestart()');
   start();
 }
 

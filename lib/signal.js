@@ -1,0 +1,55 @@
+'use strict';
+// heapdump's signal behaviour: SIGUSR2 writes a snapshot with the default name, unless
+// NODE_HEAPDUMP_OPTIONS says `nosignal`. Unlike heapdump, the signal is seen by a native thread
+// and served by the capture worker, so it works while the main thread is stuck in a loop.
+
+const os = require('node:os');
+const native = require('./native');
+const client = require('./client');
+
+const SNAPSHOT_SIGNAL = 'SIGUSR2';
+
+/**
+ * Parses NODE_HEAPDUMP_OPTIONS: a comma list of `signal`, `nosignal`, `gzip`, `dir=<path>`.
+ * Unknown words are reported as heapdump reports them and ignored.
+ */
+function parseOptions(text = '', warn = (w) => console.error('node-heapdump: unrecognized option:', w)) {
+  const opts = { signal: true, gzip: false, dir: undefined };
+  for (const word of text.split(/\s*,\s*/)) {
+    if (word === '') continue;
+    else if (word === 'signal') opts.signal = true;
+    else if (word === 'nosignal') opts.signal = false;
+    else if (word === 'gzip') opts.gzip = true;
+    else if (word.startsWith('dir=') && word.length > 4) opts.dir = word.slice(4);
+    else warn(word);
+  }
+  return opts;
+}
+
+// libuv replaces the process-wide handler when the app adds its first listener for the signal
+// (and resets it to the default, which kills, when the last one goes). Node's own listener for
+// these events was registered at bootstrap, so it has run when ours runs: put ours back on top,
+// chaining to libuv's, so the app's listeners and our snapshot both run.
+function keepInstalled(signal, signum) {
+  const reinstall = (event) => {
+    if (event === signal) native.reinstallSignalHandler(signum);
+  };
+  process.on('newListener', (event) => {
+    if (event === signal) process.nextTick(reinstall, event);
+    reinstall(event);
+  });
+  process.on('removeListener', reinstall);
+}
+
+/** Sets up signal handling from NODE_HEAPDUMP_OPTIONS; called once, at require time. */
+function setup(env = process.env) {
+  const opts = parseOptions(env.NODE_HEAPDUMP_OPTIONS);
+  if (!opts.signal) return opts;
+  const signum = os.constants.signals[SNAPSHOT_SIGNAL];
+  native.reinstallSignalHandler(signum);
+  keepInstalled(SNAPSHOT_SIGNAL, signum);
+  client.prestart({ signals: { snapshot: signum, dir: opts.dir, gzip: opts.gzip } });
+  return opts;
+}
+
+module.exports = { parseOptions, setup };
