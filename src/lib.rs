@@ -5,4 +5,5 @@
 
 pub mod capture;
 pub mod error;
+pub mod snapshot;
 mod js;

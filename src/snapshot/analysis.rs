@@ -1,0 +1,68 @@
+//! Runs DevTools' processing steps over a parsed graph, in DevTools' order, and keeps every
+//! derived array (sizes, distances, dominators, classes) for the summary and for later
+//! analyses (comparison, leaks, retainer paths) to share.
+
+use super::bits::Bits;
+use super::dominators::{self, Dominators};
+use super::essential::{essential_edges, EphemeronNames};
+use super::graph::Graph;
+use super::{classes, distances, dom_state, flags, interfaces, shallow, Phase};
+
+/// A graph with everything DevTools derives from it.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The graph; detached DOM nodes are renamed and class names appended to its strings.
+    pub graph: Graph,
+    /// Shallow sizes after the owned-array transfer (what DevTools shows as Shallow Size).
+    pub self_sizes: Vec<u64>,
+    /// Distance from the roots per node.
+    pub distances: Vec<i32>,
+    /// Immediate dominator per node.
+    pub idom: Vec<u32>,
+    /// Retained size per node.
+    pub retained: Vec<f64>,
+    /// Class (a string index) per node.
+    pub class_of: Vec<u32>,
+    /// DevTools' page-owned flag per node.
+    pub page_owned: Bits,
+}
+
+/// Derives everything from `graph`, reporting `Graph` and `Dominators` phases to `progress`.
+pub fn analyze(mut graph: Graph, progress: &dyn Fn(Phase, f64)) -> Analysis {
+    progress(Phase::Graph, 0.0);
+    dom_state::propagate(&mut graph);
+    let page_owned = flags::page_owned(&graph);
+    progress(Phase::Graph, 0.2);
+    let eph = EphemeronNames::new(&graph);
+    let essential = essential_edges(&graph, &page_owned, &eph);
+    progress(Phase::Graph, 0.4);
+    let self_sizes = shallow::transferred_sizes(&graph);
+    progress(Phase::Graph, 0.6);
+
+    // Dominators are the longest step and need none of the names: on a second core they run
+    // while distances and classes are computed here.
+    let g = &graph;
+    let (doms, dist) = std::thread::scope(|s| {
+        let handle = std::thread::Builder::new()
+            .name("rsheapdump-dominators".into())
+            .spawn_scoped(s, || dominators::compute(g, &essential, &self_sizes))
+            .ok();
+        let dist = distances::distances(g, &eph);
+        progress(Phase::Graph, 0.8);
+        let doms = match handle {
+            Some(h) => h.join().ok(),
+            None => None,
+        };
+        (doms, dist)
+    });
+    progress(Phase::Dominators, 0.0);
+    // No thread (or it died): compute inline; the result is the same.
+    let Dominators { idom, retained } = doms.unwrap_or_else(|| dominators::compute(&graph, &essential, &self_sizes));
+    drop(essential);
+    progress(Phase::Dominators, 0.5);
+    let mut class_of = classes::class_names(&mut graph);
+    let defs = interfaces::infer(&graph);
+    interfaces::apply(&mut graph, &defs, &mut class_of);
+    progress(Phase::Dominators, 1.0);
+    Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned }
+}

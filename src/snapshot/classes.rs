@@ -1,0 +1,67 @@
+//! Class names per node, as DevTools assigns them (`calculateObjectNames`): `(system)` for hidden
+//! nodes, `(compiled code)`, `Function` for closures, `RegExp`, the node's own name for objects
+//! and native nodes (`<div id=x>` shortened to `<div>`), and `(<type>)` for everything else
+//! (`(string)`, `(array)`, `(number)`, ...).
+//!
+//! Classes are string indexes, appended to the snapshot's table like DevTools does, because its
+//! grouping is by index, not by text: two indexes with equal text are two classes there too.
+
+use std::collections::HashMap;
+
+use super::graph::Graph;
+
+/// Assigns a class (a string index) to every node; may append names to `g.strings`.
+pub fn class_names(g: &mut Graph) -> Vec<u32> {
+    let k = g.kinds;
+    let mut added: HashMap<String, u32> = HashMap::new();
+    let mut index_for = |g: &mut Graph, s: &str| -> u32 {
+        if let Some(&i) = added.get(s) {
+            return i;
+        }
+        let i = g.strings.push(s);
+        added.insert(s.to_owned(), i);
+        i
+    };
+    let hidden = index_for(g, "(system)");
+    let code = index_for(g, "(compiled code)");
+    let function = index_for(g, "Function");
+    let regexp = index_for(g, "RegExp");
+    // '(' + type + ')' per node type, computed once.
+    let by_type: Vec<u32> = (0..g.node_type_names.len()).map(|t| index_for(g, &format!("({})", g.node_type_names[t]))).collect();
+
+    let n = g.node_count();
+    let mut class = vec![0u32; n];
+    for o in 0..n {
+        let t = g.node_type[o];
+        class[o] = if t == k.hidden {
+            hidden
+        } else if t == k.object || t == k.native {
+            let name_idx = g.node_name[o];
+            let name = g.strings.get(name_idx);
+            if name.starts_with('<') {
+                let short = match name.find(' ') {
+                    Some(sp) => format!("{}>", &name[..sp]),
+                    None => name.to_owned(),
+                };
+                index_for(g, &short)
+            } else if name.starts_with("Detached <") {
+                let short = match name[10..].find(' ') {
+                    Some(sp) => format!("{}>", &name[..10 + sp]),
+                    None => name.to_owned(),
+                };
+                index_for(g, &short)
+            } else {
+                name_idx
+            }
+        } else if t == k.code {
+            code
+        } else if t == k.closure {
+            function
+        } else if t == k.regexp {
+            regexp
+        } else {
+            by_type.get(t as usize).copied().unwrap_or(hidden)
+        };
+    }
+    class
+}

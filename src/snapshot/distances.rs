@@ -1,0 +1,122 @@
+//! Distances from the roots, as DevTools computes them (`calculateDistances`): BFS from the user
+//! roots first, then from the root for what is left, those starting at 100,000,000 (system
+//! distance). Weak edges never count, and DevTools' filter skips descriptor-array links and the
+//! first of the two edges of a WeakMap entry; the filter's state depends on visiting order, so the
+//! traversal order matches DevTools' exactly.
+
+use std::collections::HashSet;
+
+use super::essential::EphemeronNames;
+use super::flags::is_user_root;
+use super::graph::Graph;
+use super::weakmap;
+
+/// Distance of nodes no BFS reached (DevTools' `noDistance`).
+pub const NO_DISTANCE: i32 = -5;
+/// Distance of the root when user roots exist; system-only nodes count from here.
+pub const BASE_SYSTEM_DISTANCE: i32 = 100_000_000;
+
+/// JavaScript's `parseInt(s, 10)`, as a float (NaN when there are no digits).
+pub fn js_parse_int(s: &str) -> f64 {
+    let t = s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+    let (neg, t) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let digits: &str = &t[..t.bytes().take_while(u8::is_ascii_digit).count()];
+    if digits.is_empty() {
+        return f64::NAN;
+    }
+    let v: f64 = digits.parse().unwrap_or(f64::INFINITY);
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+/// Computes the distance of every node.
+pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
+    let n = g.node_count();
+    let k = g.kinds;
+    let mut dist = vec![NO_DISTANCE; n];
+    let mut queue: Vec<u32> = Vec::with_capacity(n);
+    let mut pending: HashSet<&str> = HashSet::new();
+
+    // DevTools' filter for JSHeapSnapshot; returns false for edges BFS must not follow.
+    let mut filter = |node: u32, e: usize| -> bool {
+        let nt = g.node_type[node as usize];
+        if nt == k.hidden && g.edge_str(e) == Some("sloppy_function_map") && g.name(node) == "system / NativeContext" {
+            return false;
+        }
+        if nt == k.array && g.name(node) == "(map descriptors)" {
+            let index = match g.edge_str(e) {
+                Some(s) => js_parse_int(s),
+                None => g.edge_name[e] as f64,
+            };
+            return index < 2.0 || index % 3.0 != 1.0;
+        }
+        if g.edge_type[e] == k.e_internal && eph.table_of(g.edge_name[e]).is_some() {
+            if let Some(m) = weakmap::parse(g.strings.get(g.edge_name[e])) {
+                if !pending.remove(m.duplicated_part) {
+                    pending.insert(m.duplicated_part);
+                    return false;
+                }
+            }
+        }
+        true
+    };
+
+    let mut bfs = |queue: &mut Vec<u32>, dist: &mut Vec<i32>| {
+        let mut i = 0;
+        while i < queue.len() {
+            let node = queue[i];
+            i += 1;
+            let d = dist[node as usize] + 1;
+            for e in g.edges(node) {
+                if g.edge_type[e] == k.e_weak {
+                    continue;
+                }
+                let child = g.edge_to[e];
+                if dist[child as usize] != NO_DISTANCE {
+                    continue;
+                }
+                if !filter(node, e) {
+                    continue;
+                }
+                dist[child as usize] = d;
+                queue.push(child);
+            }
+        }
+    };
+
+    for e in g.edges(g.root) {
+        let to = g.edge_to[e];
+        if is_user_root(g, to) {
+            dist[to as usize] = 1;
+            queue.push(to);
+        }
+    }
+    let had_user_roots = !queue.is_empty();
+    bfs(&mut queue, &mut dist);
+    dist[g.root as usize] = if had_user_roots { BASE_SYSTEM_DISTANCE } else { 0 };
+    queue.clear();
+    queue.push(g.root);
+    bfs(&mut queue, &mut dist);
+    dist
+}
+
+#[cfg(test)]
+mod tests {
+    use super::js_parse_int;
+
+    #[test]
+    fn parse_int_like_javascript() {
+        assert_eq!(js_parse_int("12"), 12.0);
+        assert_eq!(js_parse_int("  -7x"), -7.0);
+        assert_eq!(js_parse_int("+3"), 3.0);
+        assert!(js_parse_int("abc").is_nan());
+        assert!(js_parse_int("").is_nan());
+    }
+}

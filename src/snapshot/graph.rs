@@ -1,0 +1,235 @@
+//! The heap graph in columns: one array per node field and per edge field, edges grouped by their
+//! source node (CSR). This is the shared model for every analysis (summary, diff, leaks, retainer
+//! paths); it stays as the file describes it, and derived data lives with each analysis.
+//!
+//! Node and edge references are ordinals (`u32`), not the file's field indexes, so nothing here
+//! overflows when `count × fields` passes 2^32.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::strings::Strings;
+
+/// Marks a node or edge type the snapshot does not have.
+pub const NONE: u8 = u8::MAX;
+
+/// Type indices of the node and edge kinds DevTools' rules name ([`NONE`] when absent).
+#[derive(Clone, Copy, Debug)]
+#[allow(missing_docs)]
+pub struct Kinds {
+    pub hidden: u8,
+    pub array: u8,
+    pub string: u8,
+    pub object: u8,
+    pub code: u8,
+    pub closure: u8,
+    pub regexp: u8,
+    pub number: u8,
+    pub native: u8,
+    pub synthetic: u8,
+    pub cons_string: u8,
+    pub sliced_string: u8,
+    pub e_context: u8,
+    pub e_element: u8,
+    pub e_property: u8,
+    pub e_internal: u8,
+    pub e_hidden: u8,
+    pub e_shortcut: u8,
+    pub e_weak: u8,
+    pub e_invisible: u8,
+}
+
+impl Kinds {
+    /// Looks the kinds up by name in the snapshot's type lists.
+    pub fn from_names(node_types: &[String], edge_types: &[String]) -> Kinds {
+        let n = |name: &str| node_types.iter().position(|t| t == name).map_or(NONE, |i| i as u8);
+        let e = |name: &str| edge_types.iter().position(|t| t == name).map_or(NONE, |i| i as u8);
+        Kinds {
+            hidden: n("hidden"),
+            array: n("array"),
+            string: n("string"),
+            object: n("object"),
+            code: n("code"),
+            closure: n("closure"),
+            regexp: n("regexp"),
+            number: n("number"),
+            native: n("native"),
+            synthetic: n("synthetic"),
+            cons_string: n("concatenated string"),
+            sliced_string: n("sliced string"),
+            e_context: e("context"),
+            e_element: e("element"),
+            e_property: e("property"),
+            e_internal: e("internal"),
+            e_hidden: e("hidden"),
+            e_shortcut: e("shortcut"),
+            e_weak: e("weak"),
+            // DevTools appends a synthetic 'invisible' type after the file's own edge types.
+            e_invisible: e("invisible").min(edge_types.len().min(NONE as usize - 1) as u8),
+        }
+    }
+}
+
+/// Where the constructor of an object was defined (from the snapshot's `locations`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// V8 script id.
+    pub script_id: u64,
+    /// Zero-based line.
+    pub line: u64,
+    /// Zero-based column.
+    pub column: u64,
+}
+
+/// A parsed heap snapshot.
+#[derive(Debug)]
+pub struct Graph {
+    /// The string table (node names, edge names), extended by analyses that derive names.
+    pub strings: Strings,
+    /// Node type names, by type index (`meta.node_types[type]`).
+    pub node_type_names: Vec<String>,
+    /// Edge type names, by type index.
+    pub edge_type_names: Vec<String>,
+    /// Indices of the types DevTools' rules refer to.
+    pub kinds: Kinds,
+    /// Node type index per node.
+    pub node_type: Vec<u8>,
+    /// Node name (string index) per node.
+    pub node_name: Vec<u32>,
+    /// Node id per node (ids of native objects can pass 2^32).
+    pub node_id: Vec<u64>,
+    /// Self size per node, as in the file.
+    pub node_self: Vec<u64>,
+    /// DOM detachedness per node (0 unknown, 1 attached, 2 detached); empty when the file has no
+    /// such field (6-field nodes).
+    pub node_detachedness: Vec<u8>,
+    /// Edges of node `n` are `first_edge[n]..first_edge[n + 1]`.
+    pub first_edge: Vec<u32>,
+    /// Edge type index per edge.
+    pub edge_type: Vec<u8>,
+    /// String index (most types) or element index (`element`, `hidden`) per edge.
+    pub edge_name: Vec<u32>,
+    /// Target node ordinal per edge.
+    pub edge_to: Vec<u32>,
+    /// Ordinal of the root node.
+    pub root: u32,
+    /// Constructor locations by node ordinal.
+    pub locations: HashMap<u32, Location>,
+    /// Native memory V8 reports outside the graph (`snapshot.extra_native_bytes`).
+    pub extra_native_bytes: f64,
+}
+
+impl Graph {
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.node_type.len()
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.edge_type.len()
+    }
+
+    /// The edge ordinals of node `n`.
+    #[inline]
+    pub fn edges(&self, n: u32) -> Range<usize> {
+        self.first_edge[n as usize] as usize..self.first_edge[n as usize + 1] as usize
+    }
+
+    /// The node's name.
+    pub fn name(&self, n: u32) -> &str {
+        self.strings.get(self.node_name[n as usize])
+    }
+
+    /// The node's type name (`object`, `closure`, ...).
+    pub fn type_name(&self, n: u32) -> &str {
+        self.node_type_names.get(self.node_type[n as usize] as usize).map_or("", |s| s.as_str())
+    }
+
+    /// Whether edge `e` is named by a string (all types but `element` and `hidden`).
+    #[inline]
+    pub fn edge_has_string_name(&self, e: usize) -> bool {
+        let t = self.edge_type[e];
+        t != self.kinds.e_element && t != self.kinds.e_hidden
+    }
+
+    /// The edge's name string, or None for indexed edges.
+    pub fn edge_str(&self, e: usize) -> Option<&str> {
+        self.edge_has_string_name(e).then(|| self.strings.get(self.edge_name[e]))
+    }
+
+    /// The edge's name as DevTools prints it: the string, or the element index in decimal.
+    pub fn edge_name_text(&self, e: usize) -> std::borrow::Cow<'_, str> {
+        match self.edge_str(e) {
+            Some(s) => s.into(),
+            None => self.edge_name[e].to_string().into(),
+        }
+    }
+
+    /// How many edges point at each node (weak ones included, as DevTools counts retainers).
+    pub fn in_degrees(&self) -> Vec<u32> {
+        let mut d = vec![0u32; self.node_count()];
+        for &t in &self.edge_to {
+            d[t as usize] = d[t as usize].saturating_add(1);
+        }
+        d
+    }
+
+    /// Reverse edges: for each node, the edges that point at it and their source nodes.
+    pub fn retainers(&self) -> Retainers {
+        let n = self.node_count();
+        let mut first = vec![0u32; n + 1];
+        for &t in &self.edge_to {
+            first[t as usize + 1] += 1;
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        let mut fill = first.clone();
+        let m = self.edge_count();
+        let mut edge = vec![0u32; m];
+        let mut node = vec![0u32; m];
+        for src in 0..n as u32 {
+            for e in self.edges(src) {
+                let t = self.edge_to[e] as usize;
+                let slot = fill[t] as usize;
+                fill[t] += 1;
+                edge[slot] = e as u32;
+                node[slot] = src;
+            }
+        }
+        Retainers { first, edge, node }
+    }
+
+    /// Approximate bytes held by the graph, for memory accounting in benchmarks.
+    pub fn heap_bytes(&self) -> usize {
+        self.strings.heap_bytes()
+            + self.node_type.capacity()
+            + self.node_name.capacity() * 4
+            + self.node_id.capacity() * 8
+            + self.node_self.capacity() * 8
+            + self.node_detachedness.capacity()
+            + self.first_edge.capacity() * 4
+            + self.edge_type.capacity()
+            + self.edge_name.capacity() * 4
+            + self.edge_to.capacity() * 4
+    }
+}
+
+/// Reverse adjacency, retainers of node `n` at `first[n]..first[n + 1]`, in edge order.
+#[derive(Debug)]
+pub struct Retainers {
+    /// Offsets per node, `node_count + 1` long.
+    pub first: Vec<u32>,
+    /// Retaining edge ordinal per slot.
+    pub edge: Vec<u32>,
+    /// Retaining node ordinal per slot.
+    pub node: Vec<u32>,
+}
+
+impl Retainers {
+    /// The slots holding node `n`'s retainers.
+    pub fn of(&self, n: u32) -> Range<usize> {
+        self.first[n as usize] as usize..self.first[n as usize + 1] as usize
+    }
+}

@@ -1,0 +1,279 @@
+//! The byte source of the parser: a file (plain or gzip, told apart by the magic bytes, not the
+//! name) or an in-memory buffer, read in big chunks, with the byte offset kept for error messages.
+//!
+//! Files are read on a helper thread so that inflating a `.gz` overlaps with parsing: on a
+//! two-core machine that hides most of the decompression time.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use flate2::read::MultiGzDecoder;
+
+use crate::error::{Error, Result};
+
+/// Size of one chunk handed from the reader thread to the parser.
+const CHUNK: usize = 4 << 20;
+
+/// Where the bytes come from.
+enum Source {
+    /// Chunks from the reader thread.
+    Thread(Receiver<io::Result<Vec<u8>>>, Option<JoinHandle<()>>),
+    /// Read inline (in-memory input and tests).
+    Direct(Box<dyn Read + Send>),
+}
+
+/// A forward-only byte stream with one chunk in memory and the absolute offset of every byte.
+pub struct Input<'p> {
+    source: Source,
+    /// The current chunk.
+    pub(crate) buf: Vec<u8>,
+    /// Next unread byte in `buf`.
+    pub(crate) pos: usize,
+    /// Offset of `buf[0]` in the (decompressed) stream.
+    base: u64,
+    eof: bool,
+    gzip: bool,
+    path: Option<PathBuf>,
+    /// Bytes of the underlying file consumed so far (compressed bytes for gzip), for progress.
+    raw_read: Arc<AtomicU64>,
+    /// Size of the underlying file or buffer.
+    raw_total: u64,
+    /// Called with the fraction read after each chunk.
+    progress: Option<&'p dyn Fn(f64)>,
+}
+
+/// Counts the bytes that pass through, so progress can be reported in file bytes even for gzip.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Fills `v` as far as the reader allows; a short result means end of input.
+fn read_full(r: &mut dyn Read, v: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < v.len() {
+        match r.read(&mut v[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+impl<'p> Input<'p> {
+    /// Opens a `.heapsnapshot` or `.heapsnapshot.gz` (detected by content) for streaming.
+    pub fn open(path: &Path) -> Result<Input<'p>> {
+        let file = File::open(path).map_err(|e| Error::io(&e, "open", path))?;
+        let raw_total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let raw_read = Arc::new(AtomicU64::new(0));
+        let mut br = BufReader::with_capacity(1 << 20, Counting { inner: file, count: raw_read.clone() });
+        let head = br.fill_buf().map_err(|e| Error::io(&e, "read", path))?;
+        let gzip = head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+        let mut reader: Box<dyn Read + Send> = if gzip { Box::new(MultiGzDecoder::new(br)) } else { Box::new(br) };
+        // Two chunks in flight: enough to keep both threads busy without holding much memory.
+        let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(2);
+        let handle = std::thread::Builder::new()
+            .name("rsheapdump-read".into())
+            .spawn(move || loop {
+                let mut v = vec![0u8; CHUNK];
+                match read_full(&mut *reader, &mut v) {
+                    Ok(n) => {
+                        v.truncate(n);
+                        let last = n < CHUNK;
+                        if tx.send(Ok(v)).is_err() || last {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| Error::new("ERR_RSHEAPDUMP_THREAD", format!("could not start the reader thread: {e}")))?;
+        Ok(Input {
+            source: Source::Thread(rx, Some(handle)),
+            buf: Vec::new(),
+            pos: 0,
+            base: 0,
+            eof: false,
+            gzip,
+            path: Some(path.to_owned()),
+            raw_read,
+            raw_total,
+            progress: None,
+        })
+    }
+
+    /// Streams an in-memory snapshot (plain or gzip) without a helper thread.
+    pub fn from_bytes(bytes: Vec<u8>) -> Input<'p> {
+        let raw_total = bytes.len() as u64;
+        let gzip = bytes.len() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+        let raw_read = Arc::new(AtomicU64::new(0));
+        let cur = Counting { inner: io::Cursor::new(bytes), count: raw_read.clone() };
+        let reader: Box<dyn Read + Send> = if gzip { Box::new(MultiGzDecoder::new(cur)) } else { Box::new(cur) };
+        Input { source: Source::Direct(reader), buf: Vec::new(), pos: 0, base: 0, eof: false, gzip, path: None, raw_read, raw_total, progress: None }
+    }
+
+    /// Reports the fraction of the file read after every chunk.
+    pub fn set_progress(&mut self, f: &'p dyn Fn(f64)) {
+        self.progress = Some(f);
+    }
+
+    /// Whether the input is gzip-compressed.
+    pub fn is_gzip(&self) -> bool {
+        self.gzip
+    }
+
+    /// Fraction of the underlying file consumed, 0..=1, for progress reports.
+    pub fn fraction(&self) -> f64 {
+        if self.raw_total == 0 {
+            return 0.0;
+        }
+        (self.raw_read.load(Ordering::Relaxed) as f64 / self.raw_total as f64).min(1.0)
+    }
+
+    /// Offset of the next unread byte in the (decompressed) stream.
+    pub fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// A parse error at the current offset.
+    pub fn error(&self, what: impl std::fmt::Display, hint: &str) -> Error {
+        self.error_at(self.offset(), what, hint)
+    }
+
+    /// A parse error at `offset`, naming the file.
+    pub fn error_at(&self, offset: u64, what: impl std::fmt::Display, hint: &str) -> Error {
+        let e = Error::parse(offset, what, hint);
+        match &self.path {
+            Some(p) => e.with_path(p),
+            None => e,
+        }
+    }
+
+    fn read_error(&self, e: io::Error) -> Error {
+        if self.gzip || e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::InvalidInput {
+            let hint = if self.gzip { "the gzip data is corrupt or truncated" } else { "the file could not be read" };
+            return self.error(format!("read failed ({e})"), hint);
+        }
+        match &self.path {
+            Some(p) => Error::io(&e, "read", p),
+            None => self.error(format!("read failed ({e})"), ""),
+        }
+    }
+
+    /// Loads the next chunk when the current one is used up; false at end of input.
+    #[inline]
+    pub fn fill(&mut self) -> Result<bool> {
+        if self.pos < self.buf.len() {
+            return Ok(true);
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        self.base += self.buf.len() as u64;
+        self.pos = 0;
+        let next = match &mut self.source {
+            Source::Thread(rx, _) => rx.recv().unwrap_or_else(|_| Ok(Vec::new())),
+            Source::Direct(r) => {
+                // Small chunks: in-memory inputs are tests and fuzzing, where many tiny inputs run.
+                let mut v = std::mem::take(&mut self.buf);
+                v.resize(1 << 16, 0);
+                read_full(&mut **r, &mut v).map(|n| {
+                    v.truncate(n);
+                    v
+                })
+            }
+        };
+        match next {
+            Ok(v) => {
+                self.buf = v;
+                if self.buf.is_empty() {
+                    self.eof = true;
+                    self.finish_thread();
+                    return Ok(false);
+                }
+                if let Some(p) = self.progress {
+                    p(self.fraction());
+                }
+                Ok(true)
+            }
+            Err(e) => {
+                self.buf.clear();
+                self.eof = true;
+                Err(self.read_error(e))
+            }
+        }
+    }
+
+    fn finish_thread(&mut self) {
+        if let Source::Thread(_, h) = &mut self.source {
+            if let Some(h) = h.take() {
+                let _ = h.join();
+            }
+        }
+    }
+
+    /// The next byte without consuming it; None at end of input.
+    #[inline]
+    pub fn peek(&mut self) -> Result<Option<u8>> {
+        if self.pos < self.buf.len() {
+            return Ok(Some(self.buf[self.pos]));
+        }
+        if self.fill()? {
+            Ok(Some(self.buf[self.pos]))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Consumes one byte (after `peek` returned one).
+    #[inline]
+    pub fn bump(&mut self) {
+        self.pos += 1;
+    }
+
+    /// Skips JSON whitespace and returns the next byte without consuming it.
+    pub fn skip_ws(&mut self) -> Result<Option<u8>> {
+        loop {
+            while self.pos < self.buf.len() {
+                match self.buf[self.pos] {
+                    b' ' | b'\n' | b'\r' | b'\t' => self.pos += 1,
+                    b => return Ok(Some(b)),
+                }
+            }
+            if !self.fill()? {
+                return Ok(None);
+            }
+        }
+    }
+}
+
+impl Drop for Input<'_> {
+    fn drop(&mut self) {
+        // Dropping the receiver first makes a blocked reader thread's send fail, so it exits.
+        if let Source::Thread(_, h) = &mut self.source {
+            let h = h.take();
+            self.source = Source::Direct(Box::new(io::empty()));
+            if let Some(h) = h {
+                let _ = h.join();
+            }
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! A hand-rolled streaming JSON tokenizer for the three shapes a heap snapshot needs: big arrays
+//! of non-negative integers (decoded straight into columns, no DOM), arrays of strings, and any
+//! other value (skipped, or captured as raw bytes for serde_json when it is small).
+//!
+//! Nothing here recurses: nesting is tracked with an explicit stack, so hostile input cannot
+//! overflow the native stack.
+
+use super::input::Input;
+use crate::error::{Error, Result};
+
+/// Hint attached to errors about truncated input.
+pub const HINT_TRUNCATED: &str = "the file is truncated (was the snapshot still being written?)";
+/// Hint attached to errors about malformed content.
+pub const HINT_NOT_SNAPSHOT: &str = "this does not look like a V8 heap snapshot (.heapsnapshot JSON)";
+
+/// Consumes `want` (after optional whitespace) or fails naming `what` was expected.
+pub fn expect(inp: &mut Input, want: u8, what: &str) -> Result<()> {
+    match inp.skip_ws()? {
+        Some(b) if b == want => {
+            inp.bump();
+            Ok(())
+        }
+        Some(b) => Err(inp.error(format!("expected {what} but found {}", show(b)), HINT_NOT_SNAPSHOT)),
+        None => Err(inp.error(format!("unexpected end of input, expected {what}"), HINT_TRUNCATED)),
+    }
+}
+
+/// A byte as it should appear in an error message.
+pub fn show(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("'{}'", b as char)
+    } else {
+        format!("byte 0x{b:02x}")
+    }
+}
+
+fn hex(b: u8) -> Option<u32> {
+    (b as char).to_digit(16)
+}
+
+/// Reads a JSON string (the input is at its opening quote) and appends its UTF-8 bytes to `out`.
+/// Invalid UTF-8 is kept as-is here; callers validate once per string.
+pub fn read_string(inp: &mut Input, out: &mut Vec<u8>) -> Result<()> {
+    let start = inp.offset();
+    inp.bump(); // the opening quote
+    let mut pending_high: Option<u32> = None;
+    loop {
+        if !inp.fill()? {
+            return Err(inp.error_at(start, "unterminated string", HINT_TRUNCATED));
+        }
+        // Fast path: copy the run up to the next quote or backslash in one go.
+        let chunk = &inp.buf[inp.pos..];
+        let run = chunk.iter().position(|&b| b == b'"' || b == b'\\').unwrap_or(chunk.len());
+        if run > 0 {
+            if let Some(h) = pending_high.take() {
+                push_char(out, h);
+            }
+            out.extend_from_slice(&chunk[..run]);
+            inp.pos += run;
+            continue;
+        }
+        let b = chunk[0];
+        inp.bump();
+        if b == b'"' {
+            if let Some(h) = pending_high.take() {
+                push_char(out, h);
+            }
+            return Ok(());
+        }
+        // An escape sequence.
+        let esc = match inp.peek()? {
+            Some(e) => e,
+            None => return Err(inp.error("unterminated escape in string", HINT_TRUNCATED)),
+        };
+        inp.bump();
+        let simple = match esc {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            b'/' => Some(b'/'),
+            b'b' => Some(8),
+            b'f' => Some(12),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            b'u' => None,
+            other => return Err(inp.error(format!("invalid escape \\{} in string", other as char), HINT_NOT_SNAPSHOT)),
+        };
+        if let Some(c) = simple {
+            if let Some(h) = pending_high.take() {
+                push_char(out, h);
+            }
+            out.push(c);
+            continue;
+        }
+        let mut cp = 0u32;
+        for _ in 0..4 {
+            let d = match inp.peek()? {
+                Some(d) => d,
+                None => return Err(inp.error("unterminated \\u escape in string", HINT_TRUNCATED)),
+            };
+            let v = hex(d).ok_or_else(|| inp.error("invalid \\u escape in string", HINT_NOT_SNAPSHOT))?;
+            inp.bump();
+            cp = cp * 16 + v;
+        }
+        match (pending_high.take(), cp) {
+            (Some(h), 0xDC00..=0xDFFF) => {
+                let c = 0x10000 + ((h - 0xD800) << 10) + (cp - 0xDC00);
+                push_char(out, c);
+            }
+            (h, 0xD800..=0xDBFF) => {
+                if let Some(h) = h {
+                    push_char(out, h);
+                }
+                pending_high = Some(cp);
+            }
+            (h, c) => {
+                if let Some(h) = h {
+                    push_char(out, h);
+                }
+                push_char(out, c);
+            }
+        }
+    }
+}
+
+/// Appends a code point; lone surrogates (legal in JSON, not in UTF-8) become U+FFFD.
+fn push_char(out: &mut Vec<u8>, cp: u32) {
+    let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
+    let mut b = [0u8; 4];
+    out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+}
+
+/// Skips one JSON value of any shape; with `capture`, appends its raw bytes there (limited to
+/// `limit` bytes, beyond which it is an error: captured values are headers, never data arrays).
+pub fn skip_value(inp: &mut Input, mut capture: Option<&mut Vec<u8>>, limit: usize) -> Result<()> {
+    let start = inp.offset();
+    match inp.skip_ws()? {
+        None => return Err(inp.error("unexpected end of input, expected a value", HINT_TRUNCATED)),
+        Some(b'"') => {
+            let mut tmp = Vec::new();
+            let from = inp.offset();
+            read_string(inp, &mut tmp)?;
+            if let Some(c) = capture.as_deref_mut() {
+                // Re-encode through serde_json so the captured text stays valid JSON.
+                let s = String::from_utf8_lossy(&tmp);
+                c.extend_from_slice(serde_json::to_string(&*s).unwrap_or_default().as_bytes());
+                let _ = from;
+            }
+            return Ok(());
+        }
+        Some(b'[') | Some(b'{') => {}
+        Some(b) if b == b'-' || b.is_ascii_alphanumeric() => {
+            // A number or a literal: consume the token.
+            loop {
+                match inp.peek()? {
+                    Some(c) if c == b'-' || c == b'+' || c == b'.' || c.is_ascii_alphanumeric() => {
+                        if let Some(cap) = capture.as_deref_mut() {
+                            cap.push(c);
+                        }
+                        inp.bump();
+                    }
+                    _ => return Ok(()),
+                }
+            }
+        }
+        Some(b) => return Err(inp.error(format!("expected a value but found {}", show(b)), HINT_NOT_SNAPSHOT)),
+    }
+    // An array or object: walk bytes, tracking strings and bracket nesting without recursion.
+    let mut stack: Vec<u8> = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    loop {
+        if !inp.fill()? {
+            return Err(inp.error_at(start, "unterminated array or object", HINT_TRUNCATED));
+        }
+        let chunk = &inp.buf[inp.pos..];
+        let mut i = 0;
+        let mut done = false;
+        while i < chunk.len() {
+            let b = chunk[i];
+            i += 1;
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'[' => stack.push(b']'),
+                b'{' => stack.push(b'}'),
+                b']' | b'}' => {
+                    if stack.pop() != Some(b) {
+                        let off = inp.offset() + i as u64 - 1;
+                        return Err(inp.error_at(off, format!("mismatched {}", show(b)), HINT_NOT_SNAPSHOT));
+                    }
+                    if stack.is_empty() {
+                        done = true;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(c) = capture.as_deref_mut() {
+            c.extend_from_slice(&chunk[..i]);
+            if c.len() > limit {
+                return Err(inp.error("snapshot header is too large", HINT_NOT_SNAPSHOT));
+            }
+        }
+        inp.pos += i;
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+/// Why a number in an integer array was refused; becomes a parse error at that number.
+pub type Reject = (&'static str, &'static str);
+
+/// Reads `[n, n, ...]` of non-negative integers (the input is at `[`), calling `f` with each
+/// value in order. This is the hot loop of the whole analyzer: it works on the chunk in place.
+pub fn read_uint_array<F>(inp: &mut Input, what: &str, mut f: F) -> Result<u64>
+where
+    F: FnMut(u64) -> std::result::Result<(), Reject>,
+{
+    let start = inp.offset();
+    inp.bump(); // '['
+    let mut count: u64 = 0;
+    let mut expect_value = true;
+    let mut in_num = false;
+    let mut acc: u64 = 0;
+    let mut num_start: u64 = 0;
+    loop {
+        if !inp.fill()? {
+            return Err(inp.error_at(start, format!("unexpected end of input inside the '{what}' array"), HINT_TRUNCATED));
+        }
+        let base = inp.offset();
+        let chunk = &inp.buf[inp.pos..];
+        let n = chunk.len();
+        let mut i = 0;
+        while i < n {
+            let b = chunk[i];
+            if in_num {
+                let d = b.wrapping_sub(b'0');
+                if d < 10 {
+                    acc = match acc.checked_mul(10).and_then(|a| a.checked_add(d as u64)) {
+                        Some(v) => v,
+                        None => return Err(err_at(inp, num_start, format!("number too large in '{what}'"), HINT_NOT_SNAPSHOT)),
+                    };
+                    i += 1;
+                    continue;
+                }
+                in_num = false;
+                if b == b'.' || b == b'e' || b == b'E' {
+                    return Err(err_at(inp, num_start, format!("expected an integer in '{what}'"), HINT_NOT_SNAPSHOT));
+                }
+                if let Err((msg, hint)) = f(acc) {
+                    return Err(err_at(inp, num_start, format!("{msg} in '{what}'"), hint));
+                }
+                count += 1;
+                expect_value = false;
+            }
+            match b {
+                b' ' | b'\n' | b'\r' | b'\t' => {}
+                b'0'..=b'9' if expect_value => {
+                    in_num = true;
+                    acc = (b - b'0') as u64;
+                    num_start = base + i as u64;
+                }
+                b',' if !expect_value => expect_value = true,
+                b']' if !expect_value || count == 0 => {
+                    inp.pos += i + 1;
+                    return Ok(count);
+                }
+                _ => {
+                    let what_found = show(b);
+                    let off = base + i as u64;
+                    let msg = if b == b'-' {
+                        format!("negative number in '{what}'")
+                    } else if expect_value {
+                        format!("expected a number in '{what}' but found {what_found}")
+                    } else {
+                        format!("expected ',' or ']' in '{what}' but found {what_found}")
+                    };
+                    return Err(err_at(inp, off, msg, HINT_NOT_SNAPSHOT));
+                }
+            }
+            i += 1;
+        }
+        inp.pos += n;
+    }
+}
+
+fn err_at(inp: &Input, off: u64, msg: String, hint: &str) -> Error {
+    inp.error_at(off, msg, hint)
+}
+
+/// Reads `["a", "b", ...]` (the input is at `[`), calling `f` with each string's UTF-8 bytes.
+pub fn read_string_array<F>(inp: &mut Input, what: &str, mut f: F) -> Result<u64>
+where
+    F: FnMut(&[u8]),
+{
+    inp.bump(); // '['
+    let mut count = 0u64;
+    let mut scratch = Vec::with_capacity(256);
+    if inp.skip_ws()? == Some(b']') {
+        inp.bump();
+        return Ok(0);
+    }
+    loop {
+        match inp.skip_ws()? {
+            Some(b'"') => {
+                scratch.clear();
+                read_string(inp, &mut scratch)?;
+                f(&scratch);
+                count += 1;
+            }
+            Some(b) => return Err(inp.error(format!("expected a string in '{what}' but found {}", show(b)), HINT_NOT_SNAPSHOT)),
+            None => return Err(inp.error(format!("unexpected end of input inside the '{what}' array"), HINT_TRUNCATED)),
+        }
+        match inp.skip_ws()? {
+            Some(b',') => inp.bump(),
+            Some(b']') => {
+                inp.bump();
+                return Ok(count);
+            }
+            Some(b) => return Err(inp.error(format!("expected ',' or ']' in '{what}' but found {}", show(b)), HINT_NOT_SNAPSHOT)),
+            None => return Err(inp.error(format!("unexpected end of input inside the '{what}' array"), HINT_TRUNCATED)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(s: &str) -> Input<'static> {
+        Input::from_bytes(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn integer_arrays() {
+        let mut inp = input(" [1, 22 ,333,\n4]x");
+        assert_eq!(inp.skip_ws().unwrap(), Some(b'['));
+        let mut v = Vec::new();
+        let n = read_uint_array(&mut inp, "t", |x| {
+            v.push(x);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, 4);
+        assert_eq!(v, vec![1, 22, 333, 4]);
+        assert_eq!(inp.peek().unwrap(), Some(b'x'));
+    }
+
+    #[test]
+    fn integer_array_errors_name_offsets() {
+        for (text, off, needle) in [
+            ("[1,,2]", 3, "expected a number"),
+            ("[1,-2]", 3, "negative"),
+            ("[1.5]", 1, "integer"),
+            ("[1,2", 0, "end of input"),
+            ("[1,]", 3, "expected a number"),
+            ("[99999999999999999999999]", 1, "too large"),
+        ] {
+            let mut inp = input(text);
+            inp.skip_ws().unwrap();
+            let e = read_uint_array(&mut inp, "t", |_| Ok(())).unwrap_err();
+            assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+            assert_eq!(e.offset, Some(off), "{text}: {}", e.message);
+            assert!(e.message.contains(needle), "{text}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn strings_with_escapes() {
+        let mut inp = input(r#"["a\"b", "\u00e9\ud83d\ude00", "\ud800x", ""]"#);
+        inp.skip_ws().unwrap();
+        let mut v = Vec::new();
+        read_string_array(&mut inp, "strings", |s| v.push(String::from_utf8(s.to_vec()).unwrap())).unwrap();
+        assert_eq!(v, vec!["a\"b".to_string(), "é😀".into(), "\u{FFFD}x".into(), "".into()]);
+    }
+
+    #[test]
+    fn skip_nested_and_capture() {
+        let mut inp = input(r#"{"a":[1,{"b":"]}"}],"c":null} rest"#);
+        let mut cap = Vec::new();
+        skip_value(&mut inp, Some(&mut cap), 1 << 20).unwrap();
+        assert_eq!(std::str::from_utf8(&cap).unwrap(), r#"{"a":[1,{"b":"]}"}],"c":null}"#);
+        assert_eq!(inp.skip_ws().unwrap(), Some(b'r'));
+        let mut inp = input("[[[[}");
+        assert!(skip_value(&mut inp, None, 0).is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! The heap snapshot analyzer: DevTools' Summary numbers, natively, for files of any size.
+//!
+//! Pipeline: [`input`] (bytes, gzip) → [`parse`] (streaming JSON into [`graph::Graph`]) →
+//! [`analysis`] (DevTools' derived data) → [`summary`] (per-class rows and statistics).
+//! Pure Rust; the napi glue lives in `crate::js::snapshot`.
+
+pub mod analysis;
+pub mod bits;
+pub mod classes;
+pub mod distances;
+pub mod dom_state;
+pub mod dominators;
+pub mod essential;
+pub mod flags;
+pub mod graph;
+pub mod input;
+pub mod interfaces;
+pub mod json;
+pub mod meta;
+pub mod parse;
+pub mod shallow;
+pub mod statistics;
+pub mod strings;
+pub mod summary;
+pub mod weakmap;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use crate::error::Result;
+
+/// A stage of the analysis, for progress reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading and decoding the file.
+    Parsing,
+    /// Flags, sizes, distances.
+    Graph,
+    /// Dominator tree, retained sizes and classes.
+    Dominators,
+}
+
+impl Phase {
+    /// The phase's name as shown to users.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Parsing => "parsing",
+            Phase::Graph => "graph",
+            Phase::Dominators => "dominators",
+        }
+    }
+}
+
+/// Parses a snapshot file (plain or gzip) into a graph.
+pub fn load_file(path: &Path, progress: &dyn Fn(Phase, f64)) -> Result<graph::Graph> {
+    let report = |f: f64| progress(Phase::Parsing, f);
+    let mut inp = input::Input::open(path)?;
+    inp.set_progress(&report);
+    parse::parse(&mut inp)
+}
+
+/// Parses and analyzes a snapshot file and returns DevTools' Summary.
+pub fn summarize_file(path: &Path, progress: &dyn Fn(Phase, f64)) -> Result<summary::Summary> {
+    let g = load_file(path, progress)?;
+    let a = analysis::analyze(g, progress);
+    Ok(summary::summarize(&a))
+}
+
+/// Parses and analyzes an in-memory snapshot (plain or gzip).
+pub fn summarize_bytes(bytes: Vec<u8>) -> Result<summary::Summary> {
+    let mut inp = input::Input::from_bytes(bytes);
+    let g = parse::parse(&mut inp)?;
+    let a = analysis::analyze(g, &|_, _| {});
+    Ok(summary::summarize(&a))
+}

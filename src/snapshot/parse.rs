@@ -1,0 +1,300 @@
+//! Reads a `.heapsnapshot` (one JSON object) into a [`Graph`] in one streaming pass: the small
+//! `snapshot` header through serde_json, the big `nodes`/`edges` arrays straight into columns,
+//! `strings` into an arena, `locations` when the header declares them; every other key skipped.
+
+use std::collections::HashMap;
+
+use super::graph::{Graph, Kinds, Location};
+use super::input::Input;
+use super::json::{self, expect, show, HINT_NOT_SNAPSHOT, HINT_TRUNCATED};
+use super::meta::{EdgeField, Meta, NodeField};
+use super::strings::Strings;
+use crate::error::Result;
+
+/// Hint for input that has the shape of a CPU or sampling heap profile.
+const HINT_PROFILE: &str = "this looks like a CPU or heap profile (.cpuprofile/.heapprofile), not a heap snapshot";
+
+/// The node columns while they are being filled.
+#[derive(Default)]
+struct Nodes {
+    ty: Vec<u8>,
+    name: Vec<u32>,
+    id: Vec<u64>,
+    self_size: Vec<u64>,
+    detachedness: Vec<u8>,
+    first_edge: Vec<u32>,
+}
+
+/// The edge columns while they are being filled.
+#[derive(Default)]
+struct Edges {
+    ty: Vec<u8>,
+    name: Vec<u32>,
+    to: Vec<u32>,
+}
+
+/// Parses a whole snapshot from `inp`.
+pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
+    match inp.skip_ws()? {
+        None => return Err(inp.error("the file is empty", "expected a heap snapshot (.heapsnapshot JSON)")),
+        Some(b'{') => inp.bump(),
+        Some(b) => return Err(inp.error(format!("expected '{{' but found {}", show(b)), HINT_NOT_SNAPSHOT)),
+    }
+    let mut meta: Option<Meta> = None;
+    let mut nodes: Option<Nodes> = None;
+    let mut edges: Option<Edges> = None;
+    let mut strings: Option<(Strings, u64)> = None;
+    let mut raw_locations: Vec<u64> = Vec::new();
+    let mut key = Vec::new();
+    if inp.skip_ws()? == Some(b'}') {
+        return Err(inp.error("the JSON object is empty", HINT_NOT_SNAPSHOT));
+    }
+    loop {
+        match inp.skip_ws()? {
+            Some(b'"') => {}
+            Some(b) => return Err(inp.error(format!("expected a key but found {}", show(b)), HINT_NOT_SNAPSHOT)),
+            None => return Err(inp.error("unexpected end of input, expected a key", HINT_TRUNCATED)),
+        }
+        key.clear();
+        json::read_string(inp, &mut key)?;
+        expect(inp, b':', "':'")?;
+        let value_at = inp.offset();
+        let peek = inp.skip_ws()?;
+        match key.as_slice() {
+            b"snapshot" => {
+                let mut raw = Vec::new();
+                json::skip_value(inp, Some(&mut raw), 64 << 20)?;
+                let v: serde_json::Value = serde_json::from_slice(&raw)
+                    .map_err(|e| inp.error_at(value_at, format!("invalid 'snapshot' header ({e})"), HINT_NOT_SNAPSHOT))?;
+                let m = Meta::from_value(&v).map_err(|e| inp.error_at(value_at, e, HINT_NOT_SNAPSHOT))?;
+                meta = Some(m);
+            }
+            b"nodes" => {
+                let m = match &meta {
+                    Some(m) => m,
+                    None => {
+                        let hint = if peek == Some(b'[') { HINT_PROFILE } else { HINT_NOT_SNAPSHOT };
+                        return Err(inp.error_at(value_at, "'nodes' comes before the 'snapshot' header", hint));
+                    }
+                };
+                if nodes.is_some() {
+                    return Err(inp.error_at(value_at, "'nodes' appears twice", HINT_NOT_SNAPSHOT));
+                }
+                require_array(inp, peek, "nodes")?;
+                nodes = Some(read_nodes(inp, m)?);
+            }
+            b"edges" => {
+                let (m, ns) = match (&meta, &nodes) {
+                    (Some(m), Some(n)) => (m, n),
+                    _ => return Err(inp.error_at(value_at, "'edges' comes before 'snapshot' and 'nodes'", HINT_NOT_SNAPSHOT)),
+                };
+                if edges.is_some() {
+                    return Err(inp.error_at(value_at, "'edges' appears twice", HINT_NOT_SNAPSHOT));
+                }
+                require_array(inp, peek, "edges")?;
+                edges = Some(read_edges(inp, m, ns)?);
+            }
+            b"strings" => {
+                if strings.is_some() {
+                    return Err(inp.error_at(value_at, "'strings' appears twice", HINT_NOT_SNAPSHOT));
+                }
+                require_array(inp, peek, "strings")?;
+                let mut s = Strings::new();
+                json::read_string_array(inp, "strings", |b| {
+                    s.push_bytes(b);
+                })?;
+                strings = Some((s, inp.offset()));
+            }
+            b"locations" if meta.as_ref().is_some_and(|m| m.location_fields.is_some()) => {
+                require_array(inp, peek, "locations")?;
+                json::read_uint_array(inp, "locations", |v| {
+                    raw_locations.push(v);
+                    Ok(())
+                })?;
+            }
+            _ => json::skip_value(inp, None, 0)?,
+        }
+        match inp.skip_ws()? {
+            Some(b',') => inp.bump(),
+            Some(b'}') => {
+                inp.bump();
+                break;
+            }
+            Some(b) => return Err(inp.error(format!("expected ',' or '}}' but found {}", show(b)), HINT_NOT_SNAPSHOT)),
+            None => return Err(inp.error("unexpected end of input, expected ',' or '}'", HINT_TRUNCATED)),
+        }
+    }
+    if let Some(b) = inp.skip_ws()? {
+        return Err(inp.error(format!("unexpected {} after the end of the snapshot", show(b)), HINT_NOT_SNAPSHOT));
+    }
+    let end = inp.offset();
+    let meta = meta.ok_or_else(|| inp.error_at(end, "no 'snapshot' header", HINT_NOT_SNAPSHOT))?;
+    let nodes = nodes.ok_or_else(|| inp.error_at(end, "no 'nodes' array", HINT_NOT_SNAPSHOT))?;
+    let edges = edges.ok_or_else(|| inp.error_at(end, "no 'edges' array", HINT_NOT_SNAPSHOT))?;
+    let (strings, strings_end) = strings.ok_or_else(|| inp.error_at(end, "no 'strings' array", HINT_NOT_SNAPSHOT))?;
+    assemble(inp, meta, nodes, edges, strings, strings_end, raw_locations)
+}
+
+fn require_array(inp: &Input<'_>, peek: Option<u8>, what: &str) -> Result<()> {
+    match peek {
+        Some(b'[') => Ok(()),
+        Some(b) => Err(inp.error(format!("'{what}' must be an array but starts with {}", show(b)), HINT_NOT_SNAPSHOT)),
+        None => Err(inp.error(format!("unexpected end of input before '{what}'"), HINT_TRUNCATED)),
+    }
+}
+
+fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
+    let nfc = m.node_fields.len();
+    let cap = (m.node_count.min(1 << 31)) as usize;
+    let has_det = m.node_fields.contains(&NodeField::Detachedness);
+    let mut n = Nodes {
+        ty: Vec::with_capacity(cap),
+        name: Vec::with_capacity(cap),
+        id: Vec::with_capacity(cap),
+        self_size: Vec::with_capacity(cap),
+        detachedness: if has_det { Vec::with_capacity(cap) } else { Vec::new() },
+        first_edge: Vec::with_capacity(cap + 1),
+    };
+    n.first_edge.push(0);
+    let types = m.node_types.len() as u64;
+    let roles = &m.node_fields;
+    let mut pos = 0usize;
+    let mut edge_sum: u64 = 0;
+    let count = json::read_uint_array(inp, "nodes", |v| {
+        match roles[pos] {
+            NodeField::Type => {
+                if v >= types {
+                    return Err(("node type index out of range", HINT_NOT_SNAPSHOT));
+                }
+                n.ty.push(v as u8);
+            }
+            NodeField::Name => n.name.push(u32::try_from(v).map_err(|_| ("node name index out of range", HINT_NOT_SNAPSHOT))?),
+            NodeField::Id => n.id.push(v),
+            NodeField::SelfSize => n.self_size.push(v),
+            NodeField::EdgeCount => {
+                edge_sum += v;
+                if edge_sum > u32::MAX as u64 {
+                    return Err(("more than 2^32 edges", "snapshots this large are not supported"));
+                }
+                n.first_edge.push(edge_sum as u32);
+            }
+            NodeField::Detachedness => n.detachedness.push((v & 3) as u8),
+            NodeField::Other => {}
+        }
+        pos += 1;
+        if pos == nfc {
+            pos = 0;
+        }
+        Ok(())
+    })?;
+    if count % nfc as u64 != 0 {
+        return Err(inp.error(format!("'nodes' has {count} numbers, not a multiple of {nfc} node fields"), HINT_TRUNCATED));
+    }
+    if n.ty.len() >= u32::MAX as usize - 2 {
+        return Err(inp.error("more than 2^32 nodes", "snapshots this large are not supported"));
+    }
+    Ok(n)
+}
+
+fn read_edges(inp: &mut Input<'_>, m: &Meta, nodes: &Nodes) -> Result<Edges> {
+    let efc = m.edge_fields.len();
+    let nfc = m.node_fields.len() as u64;
+    let node_count = nodes.ty.len() as u64;
+    let expected = *nodes.first_edge.last().unwrap_or(&0) as usize;
+    let mut e = Edges { ty: Vec::with_capacity(expected), name: Vec::with_capacity(expected), to: Vec::with_capacity(expected) };
+    let types = m.edge_types.len() as u64;
+    let roles = &m.edge_fields;
+    let mut pos = 0usize;
+    let count = json::read_uint_array(inp, "edges", |v| {
+        match roles[pos] {
+            EdgeField::Type => {
+                if v >= types {
+                    return Err(("edge type index out of range", HINT_NOT_SNAPSHOT));
+                }
+                e.ty.push(v as u8);
+            }
+            EdgeField::Name => e.name.push(u32::try_from(v).map_err(|_| ("edge name or index out of range", HINT_NOT_SNAPSHOT))?),
+            EdgeField::To => {
+                if v % nfc != 0 || v / nfc >= node_count {
+                    return Err(("edge points outside the node array", HINT_NOT_SNAPSHOT));
+                }
+                e.to.push((v / nfc) as u32);
+            }
+            EdgeField::Other => {}
+        }
+        pos += 1;
+        if pos == efc {
+            pos = 0;
+        }
+        Ok(())
+    })?;
+    if count % efc as u64 != 0 {
+        return Err(inp.error(format!("'edges' has {count} numbers, not a multiple of {efc} edge fields"), HINT_TRUNCATED));
+    }
+    if e.ty.len() != expected {
+        return Err(inp.error(
+            format!("'edges' holds {} edges but the nodes' edge counts add up to {expected}", e.ty.len()),
+            HINT_TRUNCATED,
+        ));
+    }
+    Ok(e)
+}
+
+fn assemble(
+    inp: &Input<'_>,
+    meta: Meta,
+    nodes: Nodes,
+    edges: Edges,
+    strings: Strings,
+    strings_end: u64,
+    raw_locations: Vec<u64>,
+) -> Result<Graph> {
+    let n = nodes.ty.len();
+    if n == 0 {
+        return Err(inp.error_at(strings_end, "the snapshot has no nodes", HINT_NOT_SNAPSHOT));
+    }
+    let nfc = meta.node_fields.len() as u64;
+    if meta.root_index % nfc != 0 || meta.root_index / nfc >= n as u64 {
+        return Err(inp.error_at(0, "'snapshot.root_index' does not name a node", HINT_NOT_SNAPSHOT));
+    }
+    // Names are string indexes; the string table comes last in the file, so check them now.
+    let sc = strings.len() as u64;
+    if let Some(i) = nodes.name.iter().position(|&s| s as u64 >= sc) {
+        return Err(inp.error_at(strings_end, format!("node {i} names string {} but there are {sc} strings", nodes.name[i]), HINT_TRUNCATED));
+    }
+    let kinds = Kinds::from_names(&meta.node_types, &meta.edge_types);
+    for (i, (&t, &s)) in edges.ty.iter().zip(&edges.name).enumerate() {
+        if t != kinds.e_element && t != kinds.e_hidden && s as u64 >= sc {
+            return Err(inp.error_at(strings_end, format!("edge {i} names string {s} but there are {sc} strings"), HINT_TRUNCATED));
+        }
+    }
+    let mut locations = HashMap::new();
+    if let Some([oi, si, li, ci, count]) = meta.location_fields {
+        if count > 0 {
+            for rec in raw_locations.chunks_exact(count) {
+                let idx = rec[oi];
+                if idx % nfc == 0 && idx / nfc < n as u64 {
+                    locations.insert((idx / nfc) as u32, Location { script_id: rec[si], line: rec[li], column: rec[ci] });
+                }
+            }
+        }
+    }
+    Ok(Graph {
+        strings,
+        kinds,
+        node_type_names: meta.node_types,
+        edge_type_names: meta.edge_types,
+        node_type: nodes.ty,
+        node_name: nodes.name,
+        node_id: nodes.id,
+        node_self: nodes.self_size,
+        node_detachedness: nodes.detachedness,
+        first_edge: nodes.first_edge,
+        edge_type: edges.ty,
+        edge_name: edges.name,
+        edge_to: edges.to,
+        root: (meta.root_index / nfc) as u32,
+        locations,
+        extra_native_bytes: meta.extra_native_bytes,
+    })
+}

@@ -1,0 +1,76 @@
+//! The snapshot's string table in one arena (millions of short strings; one allocation each
+//! would double the memory), appendable because DevTools adds derived names to the same table.
+
+/// Interned strings addressed by index, as in the snapshot's `strings` array.
+#[derive(Default, Debug, Clone)]
+pub struct Strings {
+    text: String,
+    ends: Vec<u64>,
+}
+
+impl Strings {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of strings.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are no strings.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Appends a string and returns its index.
+    pub fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u64);
+        (self.ends.len() - 1) as u32
+    }
+
+    /// Appends raw bytes from the file; invalid UTF-8 is replaced rather than rejected, since a
+    /// name with a broken byte should not make the whole snapshot unreadable.
+    pub fn push_bytes(&mut self, b: &[u8]) -> u32 {
+        match std::str::from_utf8(b) {
+            Ok(s) => self.push(s),
+            Err(_) => self.push(&String::from_utf8_lossy(b)),
+        }
+    }
+
+    /// The string at `i`; empty for an index out of range (validated at load time, so only a
+    /// caller bug gets here, and a wrong name is better than a crash).
+    pub fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        if i >= self.ends.len() {
+            return "";
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(start..self.ends[i] as usize).unwrap_or("")
+    }
+
+    /// Bytes held, for memory accounting.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_and_get() {
+        let mut s = Strings::new();
+        assert_eq!(s.push("a"), 0);
+        assert_eq!(s.push(""), 1);
+        assert_eq!(s.push_bytes(b"b\xffc"), 2);
+        assert_eq!(s.get(0), "a");
+        assert_eq!(s.get(1), "");
+        assert_eq!(s.get(2), "b\u{FFFD}c");
+        assert_eq!(s.get(99), "");
+        assert_eq!(s.len(), 3);
+    }
+}

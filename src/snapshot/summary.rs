@@ -1,0 +1,182 @@
+//! DevTools' Summary view: per class, the object count, shallow and retained size and distance
+//! (`buildAggregates` + `calculateClassesRetainedSize`), keyed as DevTools keys classes for the
+//! Comparison view (`,<name>` or `<script>,<line>,<column>,<name>` for located objects).
+
+use std::collections::HashMap;
+
+use super::analysis::Analysis;
+use super::dominators::dominated_nodes;
+use super::statistics::{statistics, Statistics};
+
+/// One row of the Summary view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassSummary {
+    /// Constructor (class) name.
+    pub name: String,
+    /// DevTools' class key: `,<name>`, or `<scriptId>,<line>,<column>,<name>` when the objects'
+    /// constructor location splits the class.
+    pub key: String,
+    /// Objects with a non-zero shallow size.
+    pub count: u64,
+    /// Sum of shallow sizes.
+    pub shallow_size: f64,
+    /// Retained size of the class: objects not dominated by another object of the same class.
+    pub retained_size: f64,
+    /// Smallest distance from the roots.
+    pub distance: i32,
+}
+
+/// The Summary view and Statistics of one snapshot.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Heap composition.
+    pub statistics: Statistics,
+    /// One entry per class, in DevTools' key order (first appearance in the node array).
+    pub classes: Vec<ClassSummary>,
+    /// Nodes in the snapshot.
+    pub node_count: u64,
+    /// Edges in the snapshot.
+    pub edge_count: u64,
+}
+
+/// Internal class keys: a class string index, or a location-split key numbered after them.
+pub struct ClassKeys {
+    /// Key id per node.
+    pub of: Vec<u32>,
+    /// First id used for location-split keys (the string table's length).
+    pub base: u32,
+    /// Public key text and display name of each location-split key, from `base` on.
+    pub located: Vec<(String, String)>,
+}
+
+impl ClassKeys {
+    /// Number of key ids (for per-key arrays).
+    pub fn len(&self) -> usize {
+        self.base as usize + self.located.len()
+    }
+
+    /// True when there are no keys at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Public key text and display name of key `id`.
+    pub fn describe(&self, a: &Analysis, id: u32) -> (String, String) {
+        if id >= self.base {
+            return self.located.get((id - self.base) as usize).cloned().unwrap_or_default();
+        }
+        let name = a.graph.strings.get(id);
+        (format!(",{name}"), name.to_owned())
+    }
+}
+
+/// Computes each node's class key as DevTools' `classKeyInternal`.
+pub fn class_keys(a: &Analysis) -> ClassKeys {
+    let g = &a.graph;
+    let base = g.strings.len() as u32;
+    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut located: Vec<(String, String)> = Vec::new();
+    let mut of = a.class_of.clone();
+    if !g.locations.is_empty() {
+        for (o, key) in of.iter_mut().enumerate() {
+            if g.node_type[o] != g.kinds.object {
+                continue;
+            }
+            if let Some(l) = g.locations.get(&(o as u32)) {
+                let name = g.strings.get(*key);
+                let k = format!("{},{},{},{}", l.script_id, l.line, l.column, name);
+                *key = match index.get(&k) {
+                    Some(&id) => id,
+                    None => {
+                        let id = base + located.len() as u32;
+                        index.insert(k.clone(), id);
+                        located.push((k, name.to_owned()));
+                        id
+                    }
+                };
+            }
+        }
+    }
+    ClassKeys { of, base, located }
+}
+
+/// Builds the Summary from an analysis.
+pub fn summarize(a: &Analysis) -> Summary {
+    let g = &a.graph;
+    let keys = class_keys(a);
+    // Aggregates in order of first appearance, as DevTools' Map iterates.
+    let mut slot_of: HashMap<u32, usize> = HashMap::new();
+    let mut rows: Vec<(u32, ClassSummary)> = Vec::new();
+    for o in 0..g.node_count() {
+        let size = a.self_sizes[o];
+        if size == 0 {
+            continue;
+        }
+        let key = keys.of[o];
+        let d = a.distances[o];
+        match slot_of.get(&key) {
+            Some(&i) => {
+                let r = &mut rows[i].1;
+                r.count += 1;
+                r.shallow_size += size as f64;
+                r.distance = r.distance.min(d);
+            }
+            None => {
+                slot_of.insert(key, rows.len());
+                let (k, name) = keys.describe(a, key);
+                rows.push((key, ClassSummary { name, key: k, count: 1, shallow_size: size as f64, retained_size: 0.0, distance: d }));
+            }
+        }
+    }
+
+    // Class retained size: walk the dominator tree; a node counts unless a dominator of it
+    // with the same class already counted.
+    let dn = dominated_nodes(&a.idom, g.root);
+    let mut active = vec![false; keys.len()];
+    // Stack entries: (node, false) to visit a node; (key, true) to clear a key when the subtree
+    // of the node that set it is done.
+    let mut stack: Vec<(u32, bool)> = vec![(g.root, false)];
+    while let Some((v, exit)) = stack.pop() {
+        if exit {
+            active[v as usize] = false;
+            continue;
+        }
+        let o = v as usize;
+        let key = keys.of[o];
+        let seen = active[key as usize];
+        let kids = &dn.children[dn.first[o] as usize..dn.first[o + 1] as usize];
+        if !seen && a.self_sizes[o] != 0 {
+            if let Some(&i) = slot_of.get(&key) {
+                rows[i].1.retained_size += a.retained[o];
+            }
+            if !kids.is_empty() {
+                active[key as usize] = true;
+                stack.push((key, true));
+            }
+        }
+        for &c in kids {
+            stack.push((c, false));
+        }
+    }
+
+    // DevTools keys its result object by the public key text: a later class with the same text
+    // replaces an earlier one (it keeps the earlier position).
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut classes: Vec<ClassSummary> = Vec::with_capacity(rows.len());
+    for (_, row) in rows {
+        match by_text.get(&row.key) {
+            Some(&i) => classes[i] = row,
+            None => {
+                by_text.insert(row.key.clone(), classes.len());
+                classes.push(row);
+            }
+        }
+    }
+    let root_retained = a.retained.get(g.root as usize).copied().unwrap_or(0.0);
+    Summary {
+        statistics: statistics(g, &a.self_sizes, root_retained),
+        classes,
+        node_count: g.node_count() as u64,
+        edge_count: g.edge_count() as u64,
+    }
+}

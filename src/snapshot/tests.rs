@@ -1,0 +1,1 @@
+//! Tests of the analyzer on hand-built snapshots.
