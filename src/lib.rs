@@ -5,5 +5,6 @@
 
 pub mod capture;
 pub mod error;
+pub mod profile;
 pub mod snapshot;
 mod js;

@@ -1,0 +1,179 @@
+//! Reads a profile file: gzip or plain (by magic bytes, not by name), `.cpuprofile` or
+//! `.heapprofile` (by content), into a [`Profile`].
+
+use std::io::Read;
+use std::path::Path;
+
+use super::json::Reader;
+use super::model::{Frame, FrameTable, Profile};
+use super::{cpu, heap};
+use crate::error::{Error, Result};
+
+/// How CPU self time is computed from samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Timing {
+    /// DevTools' rule: sample count × (endTime − startTime) / total samples.
+    #[default]
+    Samples,
+    /// Each sample lasts until the next one, from `timeDeltas` (what DevTools' timeline shows).
+    Deltas,
+}
+
+/// Options for reading a profile.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// How CPU self time is computed; ignored for heap profiles.
+    pub timing: Timing,
+}
+
+/// The code for files that are well-formed JSON but not a usable profile.
+pub const INVALID: &str = "ERR_RSHEAPDUMP_INVALID_PROFILE";
+/// The code for files that are some other kind of document (e.g. a heap snapshot).
+pub const NOT_A_PROFILE: &str = "ERR_RSHEAPDUMP_NOT_A_PROFILE";
+
+/// An [`INVALID`] error, with the byte offset it concerns when known.
+pub fn invalid(offset: Option<u64>, message: impl Into<String>) -> Error {
+    let mut e = Error::new(INVALID, message);
+    e.offset = offset;
+    e
+}
+
+/// Reads and parses the profile at `path`.
+pub fn read_file(path: &Path, opts: Options) -> Result<Profile> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(&e, "open", path))?;
+    let bytes = decompress(bytes).map_err(|e| e.with_path(path))?;
+    parse(&bytes, opts).map_err(|e| e.with_path(path))
+}
+
+/// Gunzips `bytes` when they start with the gzip magic; returns them unchanged otherwise.
+pub fn decompress(bytes: Vec<u8>) -> Result<Vec<u8>> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 6);
+    let mut dec = flate2::read::MultiGzDecoder::new(&bytes[..]);
+    match dec.read_to_end(&mut out) {
+        Ok(_) => Ok(out),
+        Err(e) => Err(Error::parse(
+            out.len() as u64,
+            format!("gzip data is damaged ({e}) after this many decompressed bytes"),
+            "the .gz file is truncated or corrupt",
+        )),
+    }
+}
+
+/// Parses a profile from JSON text (already decompressed).
+pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
+    let mut r = Reader::new(bytes);
+    if !r.at_object() {
+        return Err(Error::parse(0, "not a JSON object", "a .cpuprofile or .heapprofile is one JSON object"));
+    }
+    r.begin_object()?;
+    let mut frames = FrameTable::default();
+    let mut cpu_nodes: Option<Vec<cpu::RawNode>> = None;
+    let mut head: Option<Vec<super::model::Node>> = None;
+    let mut id_samples: Option<(Vec<i64>, u64)> = None;
+    let mut heap_samples: Option<Vec<heap::Sample>> = None;
+    let mut deltas: Option<Vec<i64>> = None;
+    let (mut start, mut end) = (None, None);
+    let mut first = true;
+    while let Some(key) = r.next_key(first)? {
+        first = false;
+        let at = r.offset();
+        match &*key {
+            "snapshot" | "strings" | "edges" => return Err(snapshot_error(at)),
+            "nodes" => {
+                if looks_like_numbers(&mut r) {
+                    return Err(snapshot_error(at));
+                }
+                cpu_nodes = Some(cpu::read_nodes(&mut r, &mut frames)?);
+            }
+            "head" => head = Some(heap::read_head(&mut r, &mut frames)?),
+            "samples" => {
+                if looks_like_numbers(&mut r) || looks_empty(&mut r) {
+                    id_samples = Some((int_array(&mut r)?, at));
+                } else {
+                    heap_samples = Some(heap::read_samples(&mut r)?);
+                }
+            }
+            "timeDeltas" => deltas = Some(int_array(&mut r)?),
+            "startTime" => start = Some(r.number()?),
+            "endTime" => end = Some(r.number()?),
+            _ => r.skip_value()?,
+        }
+    }
+    r.end()?;
+    if let Some(nodes) = cpu_nodes {
+        let samples = match (id_samples, heap_samples) {
+            (Some(s), _) => Some(s),
+            (None, Some(h)) if h.is_empty() => None,
+            (None, Some(_)) => return Err(invalid(None, "a .cpuprofile's samples must be node ids, found objects")),
+            (None, None) => None,
+        };
+        return cpu::build(nodes, samples, deltas, start, end, frames.into_frames(), opts.timing);
+    }
+    if let Some(nodes) = head {
+        let samples = match (heap_samples, id_samples) {
+            (Some(s), _) => s,
+            (None, Some((ids, _))) if ids.is_empty() => Vec::new(),
+            (None, Some(_)) => {
+                return Err(invalid(None, "a 'head' tree with numeric samples is the legacy CPU profile format (before Chrome 53), which is not supported; record a new profile"))
+            }
+            (None, None) => Vec::new(),
+        };
+        return heap::build(nodes, samples, frames.into_frames());
+    }
+    Err(Error::new(
+        NOT_A_PROFILE,
+        "not a profile: the JSON has neither 'nodes' (a .cpuprofile) nor 'head' (a .heapprofile)",
+    ))
+}
+
+fn snapshot_error(at: u64) -> Error {
+    let mut e = Error::new(
+        NOT_A_PROFILE,
+        "this is a heap snapshot, not a profile; analyze it with 'rsheapdump analyze' / analyzeSnapshot(), or give a .cpuprofile or .heapprofile",
+    );
+    e.offset = Some(at);
+    e
+}
+
+/// Whether the array that follows starts with a number (heap snapshots have flat integer arrays).
+fn looks_like_numbers(r: &mut Reader<'_>) -> bool {
+    let mut probe = Reader::new(r.rest());
+    probe.begin_array().is_ok() && probe.next_element(true).unwrap_or(false) && probe.number().is_ok()
+}
+
+fn looks_empty(r: &mut Reader<'_>) -> bool {
+    let mut probe = Reader::new(r.rest());
+    probe.begin_array().is_ok() && matches!(probe.next_element(true), Ok(false))
+}
+
+fn int_array(r: &mut Reader<'_>) -> Result<Vec<i64>> {
+    r.begin_array()?;
+    let mut v = Vec::new();
+    let mut first = true;
+    while r.next_element(first)? {
+        first = false;
+        v.push(r.integer()?);
+    }
+    Ok(v)
+}
+
+/// Reads a `callFrame` object (shared by both formats).
+pub(super) fn read_call_frame(r: &mut Reader<'_>) -> Result<Frame> {
+    let mut f = Frame { name: String::new(), url: String::new(), line: -1, column: -1 };
+    r.begin_object()?;
+    let mut first = true;
+    while let Some(k) = r.next_key(first)? {
+        first = false;
+        match &*k {
+            "functionName" => f.name = r.string()?.into_owned(),
+            "url" => f.url = r.string()?.into_owned(),
+            "lineNumber" => f.line = r.integer()?,
+            "columnNumber" => f.column = r.integer()?,
+            _ => r.skip_value()?,
+        }
+    }
+    Ok(f)
+}
