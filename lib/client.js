@@ -41,7 +41,6 @@ function failAll(err) {
 function start() {
   if (worker) return worker;
   const w = new Worker(path.join(__dirname, 'capture-worker.js'), { name: 'rsheapdump-capture', execArgv: [], workerData });
-  w.unref();
   w.on('message', onMessage);
   w.on('error', (err) => {
     failAll(rsError('WORKER', `the capture worker failed: ${err.message}`, { cause: err }));
@@ -52,6 +51,8 @@ function start() {
     failAll(rsError('WORKER', `the capture worker exited (code ${code}) before finishing; try again`));
   });
   worker = w;
+  // After the listeners: adding a 'message' listener refs the worker's port again.
+  updateRef();
   return w;
 }
 
