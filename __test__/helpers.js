@@ -90,3 +90,45 @@ function partials(dir) {
 }
 
 module.exports = { ROOT, tmpdir, runChild, readSnapshot, countNodes, assertValidSnapshot, partials };
+
+/** Polls `fn` every 50 ms until it returns something truthy; rejects after `ms`. */
+async function waitFor(fn, ms = 20_000, what = 'condition') {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Starts `source` like runChild, and resolves `ready` once the child printed a line containing
+ * 'ready'. `done` resolves like runChild's promise.
+ */
+function startChild(source, opts = {}) {
+  let child;
+  let resolveReady;
+  const ready = new Promise((r) => (resolveReady = r));
+  const done = runChild(source, {
+    ...opts,
+    onSpawn(c) {
+      child = c;
+      let out = '';
+      c.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('ready')) resolveReady(c);
+      });
+    },
+  });
+  return { ready, done, kill: (sig) => child && child.kill(sig) };
+}
+
+/** Completed heapdump-* snapshot files in `dir` (no .partial). */
+function heapdumpFiles(dir) {
+  return fs.readdirSync(dir).filter((f) => /^heapdump-\d+\.\d+\.heapsnapshot(\.gz)?$/.test(f)).sort();
+}
+
+module.exports.waitFor = waitFor;
+module.exports.startChild = startChild;
+module.exports.heapdumpFiles = heapdumpFiles;

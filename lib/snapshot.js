@@ -74,6 +74,14 @@ function openSink(file, level) {
   return native.sinkOpen(file, level ?? undefined);
 }
 
+// heapdump's errors read `heapdump write error <ERRNO>`; code that matches on that keeps working.
+function heapdumpMessage(err) {
+  if (err && typeof err.code === 'string' && /^E[A-Z0-9]+$/.test(err.code) && !err.message.startsWith('heapdump write error')) {
+    err.message = `heapdump write error ${err.message}`;
+  }
+  return err;
+}
+
 /** Takes a heap snapshot in the capture worker and streams it to `file`. */
 function writeSnapshot(...args) {
   const { filename, options, callback } = parseArgs(args);
@@ -90,14 +98,14 @@ function writeSnapshot(...args) {
         (written) => written.path,
         (err) => {
           native.sinkAbort(sinkId);
-          throw err;
+          throw heapdumpMessage(err);
         },
       );
   } catch (err) {
     if (err instanceof TypeError || err instanceof RangeError) {
       if (err.code && err.code.startsWith('ERR_INVALID_ARG')) throw err;
     }
-    promise = Promise.reject(err);
+    promise = Promise.reject(heapdumpMessage(err));
     if (callback) {
       // heapdump reports a bad path before returning; do the same.
       promise.catch(() => {});

@@ -1,0 +1,108 @@
+'use strict';
+// SIGUSR2 and NODE_HEAPDUMP_OPTIONS: heapdump's behaviour, plus serving a main thread stuck in a loop.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { tmpdir, startChild, waitFor, heapdumpFiles, readSnapshot, assertValidSnapshot, countNodes } = require('./helpers');
+
+const IDLE = `require('rsheapdump'); console.log('ready'); setTimeout(() => {}, 30000);`;
+
+test('SIGUSR2 writes a snapshot with the default name in the cwd', async () => {
+  const c = startChild(IDLE);
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const cwd = path.dirname(child.spawnargs.at(-1));
+  const [file] = await waitFor(() => heapdumpFiles(cwd).length && heapdumpFiles(cwd), 20_000, 'the snapshot');
+  assertValidSnapshot(assert, readSnapshot(path.join(cwd, file)));
+  assert.equal(fs.statSync(path.join(cwd, file)).mode & 0o777, 0o600);
+  c.kill('SIGTERM');
+});
+
+test('NODE_HEAPDUMP_OPTIONS=nosignal: SIGUSR2 keeps its default action and no snapshot is taken', async () => {
+  const c = startChild(IDLE, { env: { NODE_HEAPDUMP_OPTIONS: 'nosignal' } });
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const r = await c.done;
+  assert.equal(r.signal, 'SIGUSR2', 'killed by the signal, as without rsheapdump');
+  assert.deepEqual(heapdumpFiles(r.dir), []);
+});
+
+test('an unknown option prints heapdump\'s warning and is ignored; gzip and dir= are honoured', async () => {
+  const out = tmpdir();
+  const c = startChild(IDLE, { env: { NODE_HEAPDUMP_OPTIONS: `bogus, gzip,dir=${out}` } });
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const [file] = await waitFor(() => heapdumpFiles(out).length && heapdumpFiles(out), 20_000, 'the snapshot');
+  assert.match(file, /\.heapsnapshot\.gz$/);
+  assertValidSnapshot(assert, readSnapshot(path.join(out, file)));
+  c.kill('SIGTERM');
+  const r = await c.done;
+  assert.match(r.stderr, /^node-heapdump: unrecognized option: bogus$/m);
+});
+
+test('SIGUSR2 is served while the main thread is stuck in while (true) {}', async () => {
+  const c = startChild(`
+    require('rsheapdump');
+    class StuckMarker {}
+    globalThis.marker = [new StuckMarker(), new StuckMarker(), new StuckMarker()];
+    console.log('ready');
+    function spin() { let x = 0; for (let i = 0; i < 1e6; i++) x += i; return x; }
+    while (true) spin();
+  `);
+  const child = await c.ready;
+  await new Promise((r) => setTimeout(r, 300)); // well inside the loop by now
+  child.kill('SIGUSR2');
+  const cwd = path.dirname(child.spawnargs.at(-1));
+  const [file] = await waitFor(() => heapdumpFiles(cwd).length && heapdumpFiles(cwd), 30_000, 'the snapshot');
+  const snap = readSnapshot(path.join(cwd, file));
+  assertValidSnapshot(assert, snap);
+  assert.equal(countNodes(snap, 'StuckMarker'), 3);
+  assert.equal(child.exitCode, null, 'still looping');
+  c.kill('SIGKILL');
+});
+
+test("the app's own SIGUSR2 listeners still run, added before or after require, and after one is removed", async () => {
+  const c = startChild(`
+    process.on('SIGUSR2', () => console.log('listener before'));
+    require('rsheapdump');
+    const after = () => console.log('listener after');
+    const removed = () => console.log('removed listener');
+    process.on('SIGUSR2', after);
+    process.on('SIGUSR2', removed);
+    process.off('SIGUSR2', removed);
+    console.log('ready');
+    setTimeout(() => {}, 30000);
+  `);
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const cwd = path.dirname(child.spawnargs.at(-1));
+  await waitFor(() => heapdumpFiles(cwd).length === 1, 20_000, 'the snapshot');
+  await new Promise((r) => setTimeout(r, 200));
+  c.kill('SIGTERM');
+  const r = await c.done;
+  assert.deepEqual(r.stdout.trim().split('\n').sort(), ['listener after', 'listener before', 'ready']);
+});
+
+test('two signals in a row give two valid files, queued rather than interleaved', async () => {
+  const c = startChild(IDLE);
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGUSR2');
+  const cwd = path.dirname(child.spawnargs.at(-1));
+  const files = await waitFor(() => heapdumpFiles(cwd).length === 2 && heapdumpFiles(cwd), 30_000, 'two snapshots');
+  for (const f of files) assertValidSnapshot(assert, readSnapshot(path.join(cwd, f)));
+  c.kill('SIGTERM');
+});
+
+test('a process with rsheapdump loaded still exits by itself after a signal snapshot', async () => {
+  const c = startChild(`require('rsheapdump'); console.log('ready'); setTimeout(() => {}, 800);`);
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const r = await c.done;
+  assert.equal(r.signal, null);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(heapdumpFiles(r.dir).length, 1, 'the snapshot was completed before exit');
+});
