@@ -3,4 +3,6 @@
 
 pub mod capture;
 pub mod error;
+pub mod profile;
 pub mod signal;
+pub mod snapshot;

@@ -3,6 +3,7 @@
 //! `tree` computes DevTools' bottom-up and top-down views; `fold` collapses the tree into unique
 //! stacks; `flame` renders collapsed stacks as an SVG. Nothing here knows about Node.
 
+pub mod api;
 pub mod cpu;
 pub mod flame;
 pub mod fold;

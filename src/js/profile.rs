@@ -1,0 +1,270 @@
+//! napi glue for `crate::profile`: `analyzeCpuProfile` / `analyzeHeapProfile` (off the event
+//! loop, with sync twins), `foldProfile` and `flameGraph`.
+
+use std::path::PathBuf;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use super::error::{check, to_js};
+use crate::error::Error as CoreError;
+use crate::profile::api::{self, AnalyzeOptions, Analysis, FlameOptions, WeightChoice};
+use crate::profile::{Kind, Timing};
+
+/// Options of the profile functions; each function reads only the ones it needs.
+#[napi(object)]
+#[derive(Default)]
+pub struct ProfileOptions {
+    /// CPU self time: `'samples'` (DevTools' rule, default) or `'deltas'` (from timeDeltas).
+    pub timing: Option<String>,
+    /// Analyze: keep only the N hottest functions.
+    pub limit: Option<u32>,
+    /// Analyze: also return the top-down tree.
+    pub tree: Option<bool>,
+    /// Analyze, tree: leave out subtrees below this percentage of the total.
+    pub min_percent: Option<f64>,
+    /// Analyze, tree: deepest level returned (0 = the root's children).
+    pub max_depth: Option<u32>,
+    /// Fold/flame: `'samples'`, `'time'` (µs, CPU) or `'bytes'` (heap). Default: samples for CPU,
+    /// bytes for heap profiles.
+    pub weight: Option<String>,
+    /// Flame: title of the graph.
+    pub title: Option<String>,
+    /// Flame: width in pixels (default 1200).
+    pub width: Option<u32>,
+}
+
+/// A function (bottom-up) or a call-tree node (top-down).
+#[napi(object)]
+pub struct ProfileRow {
+    /// Function name, `(anonymous)` for unnamed functions.
+    pub name: String,
+    /// Script URL; empty for V8's pseudo-frames.
+    pub url: String,
+    /// 1-based line, 0 when unknown.
+    pub line: f64,
+    /// 1-based column, 0 when unknown.
+    pub column: f64,
+    /// `'js'`, or `'idle'`, `'program'`, `'gc'` for V8's pseudo-frames.
+    pub category: String,
+    /// Self value: microseconds (CPU) or bytes (heap).
+    #[napi(js_name = "self")]
+    pub self_value: f64,
+    /// Total value (self plus callees, each sample counted once): µs or bytes.
+    pub total: f64,
+    /// Self value as a percentage of the profile's total.
+    pub self_percent: f64,
+    /// Total value as a percentage of the profile's total.
+    pub total_percent: f64,
+    /// Samples with this function (node) on top.
+    pub self_count: f64,
+    /// Samples with it anywhere on the stack (in the subtree).
+    pub total_count: f64,
+    /// Tree rows: depth below the root; 0 for function rows.
+    pub depth: u32,
+    /// Tree rows: index of the parent row in `tree`, -1 at the top; -1 for function rows.
+    pub parent: f64,
+}
+
+/// What `analyzeCpuProfile` / `analyzeHeapProfile` resolve to.
+#[napi(object)]
+pub struct ProfileAnalysis {
+    /// `'cpu'` or `'heap'`.
+    pub kind: String,
+    /// Unit of `self`/`total`: `'us'` (CPU) or `'bytes'` (heap).
+    pub unit: String,
+    /// Number of samples.
+    pub sample_count: f64,
+    /// Sum of self values: the recording's duration in µs (CPU) or sampled bytes (heap).
+    pub total: f64,
+    /// CPU: recording start (µs, V8's clock); 0 for heap profiles.
+    pub start_time: f64,
+    /// CPU: recording end (µs); 0 for heap profiles.
+    pub end_time: f64,
+    /// Number of distinct functions (before `limit`).
+    pub function_count: f64,
+    /// Bottom-up: functions by self value, hottest first.
+    pub functions: Vec<ProfileRow>,
+    /// Top-down call tree, parents before children (empty unless `tree: true`).
+    pub tree: Vec<ProfileRow>,
+}
+
+fn to_object(a: Analysis) -> ProfileAnalysis {
+    let total = a.total;
+    let pct = |v: f64| if total > 0.0 { v * 100.0 / total } else { 0.0 };
+    let row = |r: api::Row| ProfileRow {
+        self_percent: pct(r.self_value),
+        total_percent: pct(r.total_value),
+        name: r.name,
+        url: r.url,
+        line: r.line as f64,
+        column: r.column as f64,
+        category: r.category.to_owned(),
+        self_value: r.self_value,
+        total: r.total_value,
+        self_count: r.self_count as f64,
+        total_count: r.total_count as f64,
+        depth: r.depth,
+        parent: r.parent as f64,
+    };
+    ProfileAnalysis {
+        kind: a.kind.name().to_owned(),
+        unit: a.kind.unit().to_owned(),
+        sample_count: a.sample_count as f64,
+        total,
+        start_time: a.start_time,
+        end_time: a.end_time,
+        function_count: a.function_count as f64,
+        functions: a.functions.into_iter().map(row).collect(),
+        tree: a.tree.into_iter().map(row).collect(),
+    }
+}
+
+fn bad_value(name: &str, got: &str, allowed: &str) -> CoreError {
+    CoreError::new("ERR_INVALID_ARG_VALUE", format!("The property 'options.{name}' must be one of: {allowed}. Received '{got}'"))
+}
+
+fn timing(o: &ProfileOptions) -> crate::error::Result<Timing> {
+    match o.timing.as_deref() {
+        None | Some("samples") => Ok(Timing::Samples),
+        Some("deltas") => Ok(Timing::Deltas),
+        Some(x) => Err(bad_value("timing", x, "'samples', 'deltas'")),
+    }
+}
+
+fn weight(o: &ProfileOptions) -> crate::error::Result<WeightChoice> {
+    match o.weight.as_deref() {
+        None => Ok(WeightChoice::Default),
+        Some("samples") => Ok(WeightChoice::Samples),
+        Some("time") => Ok(WeightChoice::Time),
+        Some("bytes") => Ok(WeightChoice::Bytes),
+        Some(x) => Err(bad_value("weight", x, "'samples', 'time', 'bytes'")),
+    }
+}
+
+fn analyze_options(o: &ProfileOptions, expect: Kind) -> crate::error::Result<AnalyzeOptions> {
+    Ok(AnalyzeOptions {
+        timing: timing(o)?,
+        limit: o.limit.map(|n| n as usize),
+        tree: o.tree.unwrap_or(false),
+        min_percent: o.min_percent.filter(|p| p.is_finite()).unwrap_or(0.0),
+        max_depth: o.max_depth.unwrap_or(u32::MAX),
+        expect: Some(expect),
+    })
+}
+
+fn flame_options(o: &ProfileOptions) -> crate::error::Result<FlameOptions> {
+    Ok(FlameOptions { timing: timing(o)?, weight: weight(o)?, title: o.title.clone(), width: o.width })
+}
+
+/// Reads and analyzes a profile on the libuv thread pool.
+pub struct AnalyzeTask {
+    path: PathBuf,
+    opts: AnalyzeOptions,
+}
+
+impl Task for AnalyzeTask {
+    type Output = crate::error::Result<Analysis>;
+    type JsValue = ProfileAnalysis;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(api::analyze_file(&self.path, &self.opts))
+    }
+
+    fn resolve(&mut self, env: Env, out: Self::Output) -> Result<ProfileAnalysis> {
+        out.map(to_object).map_err(|e| to_js(&env, &e))
+    }
+}
+
+fn analyze_task(env: &Env, path: String, options: Option<ProfileOptions>, kind: Kind) -> Result<AsyncTask<AnalyzeTask>> {
+    let opts = check(env, analyze_options(&options.unwrap_or_default(), kind))?;
+    Ok(AsyncTask::new(AnalyzeTask { path: PathBuf::from(path), opts }))
+}
+
+/// Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree.
+#[napi]
+pub fn analyze_cpu_profile(env: Env, path: String, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
+    analyze_task(&env, path, options, Kind::Cpu)
+}
+
+/// Same as `analyzeCpuProfile`, blocking.
+#[napi]
+pub fn analyze_cpu_profile_sync(env: Env, path: String, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
+    let opts = check(&env, analyze_options(&options.unwrap_or_default(), Kind::Cpu))?;
+    check(&env, api::analyze_file(std::path::Path::new(&path), &opts)).map(to_object)
+}
+
+/// Analyzes a `.heapprofile` (plain or gzip) off the event loop: allocation sites by bytes.
+#[napi]
+pub fn analyze_heap_profile(env: Env, path: String, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
+    analyze_task(&env, path, options, Kind::Heap)
+}
+
+/// Same as `analyzeHeapProfile`, blocking.
+#[napi]
+pub fn analyze_heap_profile_sync(env: Env, path: String, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
+    let opts = check(&env, analyze_options(&options.unwrap_or_default(), Kind::Heap))?;
+    check(&env, api::analyze_file(std::path::Path::new(&path), &opts)).map(to_object)
+}
+
+/// Which text [`TextTask`] produces.
+enum TextJob {
+    Fold(Timing, WeightChoice),
+    Flame(FlameOptions),
+}
+
+/// Produces collapsed stacks or a flame graph on the libuv thread pool.
+pub struct TextTask {
+    path: PathBuf,
+    job: TextJob,
+}
+
+fn run_text(path: &std::path::Path, job: &TextJob) -> crate::error::Result<String> {
+    match job {
+        TextJob::Fold(t, w) => api::fold_file(path, *t, *w).map(|(f, _, _)| crate::profile::fold::to_text(&f)),
+        TextJob::Flame(o) => api::flame_file(path, o),
+    }
+}
+
+impl Task for TextTask {
+    type Output = crate::error::Result<String>;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(run_text(&self.path, &self.job))
+    }
+
+    fn resolve(&mut self, env: Env, out: Self::Output) -> Result<String> {
+        out.map_err(|e| to_js(&env, &e))
+    }
+}
+
+/// Collapsed stacks (`a;b;c 42` lines) of a `.cpuprofile` or `.heapprofile`, off the event loop.
+#[napi]
+pub fn fold_profile(env: Env, path: String, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
+    let o = options.unwrap_or_default();
+    let job = TextJob::Fold(check(&env, timing(&o))?, check(&env, weight(&o))?);
+    Ok(AsyncTask::new(TextTask { path: PathBuf::from(path), job }))
+}
+
+/// Same as `foldProfile`, blocking.
+#[napi]
+pub fn fold_profile_sync(env: Env, path: String, options: Option<ProfileOptions>) -> Result<String> {
+    let o = options.unwrap_or_default();
+    let job = TextJob::Fold(check(&env, timing(&o))?, check(&env, weight(&o))?);
+    check(&env, run_text(std::path::Path::new(&path), &job))
+}
+
+/// An interactive flame graph SVG of a profile or a collapsed-stacks file, off the event loop.
+#[napi]
+pub fn flame_graph(env: Env, path: String, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
+    let job = TextJob::Flame(check(&env, flame_options(&options.unwrap_or_default()))?);
+    Ok(AsyncTask::new(TextTask { path: PathBuf::from(path), job }))
+}
+
+/// Same as `flameGraph`, blocking.
+#[napi]
+pub fn flame_graph_sync(env: Env, path: String, options: Option<ProfileOptions>) -> Result<String> {
+    let job = TextJob::Flame(check(&env, flame_options(&options.unwrap_or_default()))?);
+    check(&env, run_text(std::path::Path::new(&path), &job))
+}
