@@ -6,3 +6,4 @@ pub mod error;
 pub mod profile;
 pub mod signal;
 pub mod snapshot;
+pub mod snapshot;
