@@ -6,4 +6,3 @@ pub mod error;
 pub mod profile;
 pub mod signal;
 pub mod snapshot;
-pub mod snapshot;
