@@ -2,10 +2,15 @@
 // rsheapdump's public API. The work happens in lib/ (JavaScript glue) and the native addon (Rust).
 
 const { writeSnapshot } = require('./lib/snapshot');
+const { analyzeSnapshot, analyzeSnapshotSync } = require('./lib/analyze');
+const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
 
 module.exports = {
+  analyzeSnapshot,
+  analyzeSnapshotSync,
   writeSnapshot,
+  createDebugHandler,
   startCpuProfile,
   stopCpuProfile,
   startHeapSampling,
