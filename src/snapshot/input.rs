@@ -169,7 +169,7 @@ impl<'p> Input<'p> {
 
     fn read_error(&self, e: io::Error) -> Error {
         if self.gzip || e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::InvalidInput {
-            let hint = if self.gzip { "the gzip data is corrupt or truncated" } else { "the file could not be read" };
+            let hint = if self.gzip { "The gzip data is corrupt or truncated" } else { "The file could not be read" };
             return self.error(format!("read failed ({e})"), hint);
         }
         match &self.path {

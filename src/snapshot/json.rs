@@ -9,9 +9,9 @@ use super::input::Input;
 use crate::error::{Error, Result};
 
 /// Hint attached to errors about truncated input.
-pub const HINT_TRUNCATED: &str = "the file is truncated (was the snapshot still being written?)";
+pub const HINT_TRUNCATED: &str = "The file is truncated (was the snapshot still being written?)";
 /// Hint attached to errors about malformed content.
-pub const HINT_NOT_SNAPSHOT: &str = "this does not look like a V8 heap snapshot (.heapsnapshot JSON)";
+pub const HINT_NOT_SNAPSHOT: &str = "This does not look like a V8 heap snapshot (.heapsnapshot JSON)";
 
 /// Consumes `want` (after optional whitespace) or fails naming `what` was expected.
 pub fn expect(inp: &mut Input, want: u8, what: &str) -> Result<()> {

@@ -12,7 +12,7 @@ use super::strings::Strings;
 use crate::error::Result;
 
 /// Hint for input that has the shape of a CPU or sampling heap profile.
-const HINT_PROFILE: &str = "this looks like a CPU or heap profile (.cpuprofile/.heapprofile), not a heap snapshot";
+const HINT_PROFILE: &str = "This looks like a CPU or heap profile (.cpuprofile/.heapprofile), not a heap snapshot";
 
 /// The node columns while they are being filled.
 #[derive(Default)]
@@ -36,7 +36,7 @@ struct Edges {
 /// Parses a whole snapshot from `inp`.
 pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
     match inp.skip_ws()? {
-        None => return Err(inp.error("the file is empty", "expected a heap snapshot (.heapsnapshot JSON)")),
+        None => return Err(inp.error("the file is empty", "Expected a heap snapshot (.heapsnapshot JSON)")),
         Some(b'{') => inp.bump(),
         Some(b) => return Err(inp.error(format!("expected '{{' but found {}", show(b)), HINT_NOT_SNAPSHOT)),
     }
@@ -174,7 +174,7 @@ fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
             NodeField::EdgeCount => {
                 edge_sum += v;
                 if edge_sum > u32::MAX as u64 {
-                    return Err(("more than 2^32 edges", "snapshots this large are not supported"));
+                    return Err(("more than 2^32 edges", "Snapshots this large are not supported"));
                 }
                 n.first_edge.push(edge_sum as u32);
             }
@@ -191,7 +191,7 @@ fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
         return Err(inp.error(format!("'nodes' has {count} numbers, not a multiple of {nfc} node fields"), HINT_TRUNCATED));
     }
     if n.ty.len() >= u32::MAX as usize - 2 {
-        return Err(inp.error("more than 2^32 nodes", "snapshots this large are not supported"));
+        return Err(inp.error("more than 2^32 nodes", "Snapshots this large are not supported"));
     }
     Ok(n)
 }
