@@ -7,6 +7,7 @@ const { UsageError, run } = require('../lib/cli/common');
 
 // Each entry: the module that implements the subcommand (exports { summary, usage, main }).
 const COMMANDS = {
+  summary: '../lib/cli/summary.js',
 };
 
 function help() {
