@@ -7,6 +7,9 @@ const { UsageError, run } = require('../lib/cli/common');
 
 // Each entry: the module that implements the subcommand (exports { summary, usage, main }).
 const COMMANDS = {
+  top: '../lib/cli/top.js',
+  fold: '../lib/cli/fold.js',
+  flame: '../lib/cli/flame.js',
   summary: '../lib/cli/summary.js',
 };
 

@@ -1,0 +1,55 @@
+'use strict';
+// `rsheapdump flame`: an interactive flame graph SVG (hover for names and percentages, click to
+// zoom) of a profile or of a collapsed-stacks file.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { UsageError, parse } = require('./common');
+const { weightOf, weightOptions } = require('./fold');
+
+const summary = 'interactive flame graph SVG of a profile or a .folded file';
+
+const usage = `Usage: rsheapdump flame <file.cpuprofile|file.heapprofile|file.folded> [options]
+
+Writes a self-contained SVG: open it in a browser; hover a frame for its name and share, click
+to zoom into it, "Reset Zoom" to go back. CPU graphs are weighed by samples, heap graphs by bytes.
+
+Options:
+  -o, --output FILE      where to write (default: the input's name with .svg; '-' for stdout)
+      --title TEXT       title at the top of the graph
+      --width N          width in pixels (default 1200)
+      --time             CPU: widths by microseconds instead of samples
+      --bytes            heap: widths by bytes (default for heap profiles)
+      --samples          widths by sample count (default for CPU profiles)
+      --timing MODE      with --time: 'samples' (DevTools' rule, default) or 'deltas'
+  -h, --help             show this help
+`;
+
+async function main(argv) {
+  const { values, positionals } = parse(argv, {
+    output: { type: 'string', short: 'o' },
+    title: { type: 'string' },
+    width: { type: 'string' },
+    ...weightOptions,
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give one input file' : 'missing the profile file');
+  const weight = weightOf(values);
+  let width;
+  if (values.width !== undefined) {
+    width = Number(values.width);
+    if (!Number.isInteger(width) || width < 200 || width > 100000) throw new UsageError(`--width must be a whole number from 200 to 100000, got '${values.width}'`);
+  }
+  const input = positionals[0];
+  const { flameGraph } = require('../../binding.js');
+  const svg = await flameGraph(input, { weight, timing: values.timing, title: values.title, width });
+  const out = values.output ?? path.join(path.dirname(input), `${path.basename(input).replace(/(\.(cpuprofile|heapprofile|folded|json|txt))?(\.gz)?$/, '')}.svg`);
+  if (out === '-') {
+    process.stdout.write(svg);
+  } else {
+    fs.writeFileSync(out, svg);
+    process.stderr.write(`rsheapdump: wrote ${out} (${Math.ceil(Buffer.byteLength(svg) / 1024)} KB)\n`);
+  }
+  return 0;
+}
+
+module.exports = { summary, usage, main };
