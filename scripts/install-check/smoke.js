@@ -1,0 +1,39 @@
+'use strict';
+// Run inside a fresh install of the packed tarballs: a gzip snapshot through the installed
+// package, then its summary through the API (when present) and through the `rsheapdump` bin.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const rsheapdump = require('rsheapdump');
+
+class InstalledCheckThing {}
+globalThis.keep = Array.from({ length: 1234 }, () => new InstalledCheckThing());
+
+(async () => {
+  const resolved = require.resolve('rsheapdump');
+  assert.ok(resolved.includes(`${path.sep}node_modules${path.sep}rsheapdump${path.sep}`), `loaded from node_modules: ${resolved}`);
+  const file = await rsheapdump.writeSnapshot(path.join(__dirname, 'installed.heapsnapshot.gz'), { gzip: true });
+  const bytes = fs.readFileSync(file);
+  assert.deepEqual([...bytes.subarray(0, 2)], [0x1f, 0x8b]);
+  console.log(`snapshot: ${file} (${bytes.length} bytes)`);
+  if (typeof rsheapdump.analyzeSnapshot === 'function') {
+    const s = await rsheapdump.analyzeSnapshot(file);
+    const cls = s.classes.find((c) => c.name === 'InstalledCheckThing');
+    assert.equal(cls && cls.count, 1234, 'the summary counts the instances');
+    console.log(`analyzeSnapshot: ${s.classes.length} classes, InstalledCheckThing x ${cls.count}`);
+    const bin = path.join(__dirname, 'node_modules', '.bin', 'rsheapdump');
+    const out = execFileSync(bin, ['summary', file, '--json'], { encoding: 'utf8' });
+    const json = JSON.parse(out);
+    assert.equal(json.classes.find((c) => c.name === 'InstalledCheckThing').count, 1234);
+    console.log('rsheapdump summary (bin): ok');
+  } else {
+    const bin = path.join(__dirname, 'node_modules', '.bin', 'rsheapdump');
+    execFileSync(bin, ['--help'], { encoding: 'utf8' });
+    console.log('rsheapdump --help (bin): ok (no analyzer in this build)');
+  }
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
