@@ -120,6 +120,24 @@ fn to_object(a: Analysis) -> ProfileAnalysis {
     }
 }
 
+/// The file argument: a string, or a synchronous TypeError with Node's code, as Node's own
+/// functions do for a wrong argument type.
+fn path_arg(env: &Env, v: &Unknown<'_>) -> Result<PathBuf> {
+    let t = v.get_type()?;
+    if t == ValueType::String {
+        // SAFETY: the type was just checked.
+        let s: String = unsafe { v.cast::<String>()? };
+        return Ok(PathBuf::from(s));
+    }
+    let got = match t {
+        ValueType::Undefined => "undefined".to_owned(),
+        ValueType::Null => "null".to_owned(),
+        other => format!("type {}", format!("{other:?}").to_lowercase()),
+    };
+    env.throw_type_error(&format!("The \"file\" argument must be of type string. Received {got}"), Some("ERR_INVALID_ARG_TYPE"))?;
+    Err(napi::Error::new(Status::PendingException, "invalid file argument"))
+}
+
 fn bad_value(name: &str, got: &str, allowed: &str) -> CoreError {
     CoreError::new("ERR_INVALID_ARG_VALUE", format!("The property 'options.{name}' must be one of: {allowed}. Received '{got}'"))
 }
@@ -176,35 +194,35 @@ impl Task for AnalyzeTask {
     }
 }
 
-fn analyze_task(env: &Env, path: String, options: Option<ProfileOptions>, kind: Kind) -> Result<AsyncTask<AnalyzeTask>> {
+fn analyze_task(env: &Env, path: Unknown<'_>, options: Option<ProfileOptions>, kind: Kind) -> Result<AsyncTask<AnalyzeTask>> {
     let opts = check(env, analyze_options(&options.unwrap_or_default(), kind))?;
-    Ok(AsyncTask::new(AnalyzeTask { path: PathBuf::from(path), opts }))
+    Ok(AsyncTask::new(AnalyzeTask { path: path_arg(env, &path)?, opts }))
 }
 
 /// Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree.
 #[napi]
-pub fn analyze_cpu_profile(env: Env, path: String, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
+pub fn analyze_cpu_profile(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
     analyze_task(&env, path, options, Kind::Cpu)
 }
 
 /// Same as `analyzeCpuProfile`, blocking.
 #[napi]
-pub fn analyze_cpu_profile_sync(env: Env, path: String, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
+pub fn analyze_cpu_profile_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
     let opts = check(&env, analyze_options(&options.unwrap_or_default(), Kind::Cpu))?;
-    check(&env, api::analyze_file(std::path::Path::new(&path), &opts)).map(to_object)
+    check(&env, api::analyze_file(&path_arg(&env, &path)?, &opts)).map(to_object)
 }
 
 /// Analyzes a `.heapprofile` (plain or gzip) off the event loop: allocation sites by bytes.
 #[napi]
-pub fn analyze_heap_profile(env: Env, path: String, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
+pub fn analyze_heap_profile(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
     analyze_task(&env, path, options, Kind::Heap)
 }
 
 /// Same as `analyzeHeapProfile`, blocking.
 #[napi]
-pub fn analyze_heap_profile_sync(env: Env, path: String, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
+pub fn analyze_heap_profile_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
     let opts = check(&env, analyze_options(&options.unwrap_or_default(), Kind::Heap))?;
-    check(&env, api::analyze_file(std::path::Path::new(&path), &opts)).map(to_object)
+    check(&env, api::analyze_file(&path_arg(&env, &path)?, &opts)).map(to_object)
 }
 
 /// Which text [`TextTask`] produces.
@@ -241,30 +259,30 @@ impl Task for TextTask {
 
 /// Collapsed stacks (`a;b;c 42` lines) of a `.cpuprofile` or `.heapprofile`, off the event loop.
 #[napi]
-pub fn fold_profile(env: Env, path: String, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
+pub fn fold_profile(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
     let o = options.unwrap_or_default();
     let job = TextJob::Fold(check(&env, timing(&o))?, check(&env, weight(&o))?);
-    Ok(AsyncTask::new(TextTask { path: PathBuf::from(path), job }))
+    Ok(AsyncTask::new(TextTask { path: path_arg(&env, &path)?, job }))
 }
 
 /// Same as `foldProfile`, blocking.
 #[napi]
-pub fn fold_profile_sync(env: Env, path: String, options: Option<ProfileOptions>) -> Result<String> {
+pub fn fold_profile_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<String> {
     let o = options.unwrap_or_default();
     let job = TextJob::Fold(check(&env, timing(&o))?, check(&env, weight(&o))?);
-    check(&env, run_text(std::path::Path::new(&path), &job))
+    check(&env, run_text(&path_arg(&env, &path)?, &job))
 }
 
 /// An interactive flame graph SVG of a profile or a collapsed-stacks file, off the event loop.
 #[napi]
-pub fn flame_graph(env: Env, path: String, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
+pub fn flame_graph(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
     let job = TextJob::Flame(check(&env, flame_options(&options.unwrap_or_default()))?);
-    Ok(AsyncTask::new(TextTask { path: PathBuf::from(path), job }))
+    Ok(AsyncTask::new(TextTask { path: path_arg(&env, &path)?, job }))
 }
 
 /// Same as `flameGraph`, blocking.
 #[napi]
-pub fn flame_graph_sync(env: Env, path: String, options: Option<ProfileOptions>) -> Result<String> {
+pub fn flame_graph_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<String> {
     let job = TextJob::Flame(check(&env, flame_options(&options.unwrap_or_default()))?);
-    check(&env, run_text(std::path::Path::new(&path), &job))
+    check(&env, run_text(&path_arg(&env, &path)?, &job))
 }
