@@ -5,8 +5,17 @@ const { writeSnapshot } = require('./lib/snapshot');
 const { analyzeSnapshot, analyzeSnapshotSync } = require('./lib/analyze');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
+const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./binding.js');
 
 module.exports = {
+  analyzeCpuProfile,
+  analyzeCpuProfileSync,
+  analyzeHeapProfile,
+  analyzeHeapProfileSync,
+  foldProfile,
+  foldProfileSync,
+  flameGraph,
+  flameGraphSync,
   analyzeSnapshot,
   analyzeSnapshotSync,
   writeSnapshot,
