@@ -116,11 +116,11 @@ pub fn analyze_snapshot(path: String) -> AsyncTask<AnalyzeTask> {
 
 /// Same as `analyzeSnapshot`, blocking; `onProgress(phase, fraction)` is called on this thread.
 #[napi]
-pub fn analyze_snapshot_sync(env: Env, path: String, on_progress: Option<Function<(String, f64), ()>>) -> Result<SnapshotSummary> {
+pub fn analyze_snapshot_sync(env: Env, path: String, on_progress: Option<Function<FnArgs<(String, f64)>, ()>>) -> Result<SnapshotSummary> {
     let report = |phase: Phase, fraction: f64| {
         if let Some(f) = &on_progress {
             // A throwing progress callback must not abort the analysis; its error is dropped.
-            let _ = f.call((phase.as_str().to_owned(), fraction));
+            let _ = f.call((phase.as_str().to_owned(), fraction).into());
         }
     };
     check(&env, snapshot::summarize_file(std::path::Path::new(&path), &report)).map(to_object)
