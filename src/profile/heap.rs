@@ -11,7 +11,6 @@ use crate::error::Result;
 /// One sampled allocation: which node allocated it.
 pub struct Sample {
     node_id: i64,
-    offset: u64,
 }
 
 /// Reads the `samples` array of a heap profile (`{size, nodeId, ordinal}` objects).
@@ -33,7 +32,7 @@ pub fn read_samples(r: &mut Reader<'_>) -> Result<Vec<Sample>> {
             }
         }
         let Some(node_id) = node_id else { return Err(invalid(Some(offset), "a heap profile sample has no 'nodeId'")) };
-        out.push(Sample { node_id, offset });
+        out.push(Sample { node_id });
     }
     Ok(out)
 }
@@ -109,14 +108,13 @@ pub fn build(mut nodes: Vec<Node>, samples: Vec<Sample>, frames: Vec<Frame>) -> 
             return Err(invalid(None, format!("node id {} appears twice in the heap profile's tree", n.id)));
         }
     }
-    for (k, s) in samples.iter().enumerate() {
-        let Some(&i) = by_id.get(&s.node_id) else {
-            return Err(invalid(
-                Some(s.offset),
-                format!("sample {k} names node {}, which is not in the profile's tree; the file is damaged or was edited", s.node_id),
-            ));
-        };
-        nodes[i as usize].count += 1;
+    // Unlike CPU profiles, real `.heapprofile` files name nodes that are not in the tree (Node
+    // 20's `--heap-prof` does it for a few samples per file, measured): the tree's `selfSize` is
+    // what DevTools shows, so such samples are left out of the counts instead of failing the file.
+    for s in &samples {
+        if let Some(&i) = by_id.get(&s.node_id) {
+            nodes[i as usize].count += 1;
+        }
     }
     Ok(Profile { kind: Kind::Heap, frames, nodes, start_time: 0.0, end_time: 0.0 })
 }

@@ -251,10 +251,12 @@ fn sample_naming_a_missing_node_is_an_error() {
     assert_eq!(e.code, INVALID);
     assert!(e.message.contains("sample 0 names node 99"), "{}", e.message);
     assert!(e.offset.is_some());
-    let bad_heap = HEAP.replace("\"nodeId\":4", "\"nodeId\":44");
-    let e = parse(bad_heap.as_bytes(), Options::default()).unwrap_err();
-    assert_eq!(e.code, INVALID);
-    assert!(e.message.contains("node 44"), "{}", e.message);
+    // Heap profiles written by Node name missing nodes in a few samples; the tree's sizes stand
+    // and those samples are not counted.
+    let odd_heap = HEAP.replace("\"nodeId\":4", "\"nodeId\":44");
+    let p = parse(odd_heap.as_bytes(), Options::default()).unwrap();
+    assert_eq!(p.sample_count(), 4);
+    assert_eq!(p.total_value(), 65532.0);
 }
 
 #[test]
