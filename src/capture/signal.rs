@@ -31,16 +31,24 @@ fn subscribers() -> &'static Mutex<Subscribers> {
     SUBS.get_or_init(|| Mutex::new(Subscribers { callbacks: Vec::new(), undelivered: Vec::new() }))
 }
 
+/// The calling thread's errno, which a signal handler must leave as it found it.
+unsafe fn errno_ptr() -> *mut libc::c_int {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    return libc::__errno_location();
+    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+    return libc::__error();
+}
+
 extern "C" fn on_signal(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: only async-signal-safe calls (write, errno access) and a call to the previous handler.
     unsafe {
-        let errno = *libc::__errno_location();
+        let errno = *errno_ptr();
         let fd = PIPE_WRITE.load(Ordering::Relaxed);
         if fd >= 0 {
             let b = sig as u8;
             libc::write(fd, &b as *const u8 as *const libc::c_void, 1);
         }
-        *libc::__errno_location() = errno;
+        *errno_ptr() = errno;
         let idx = sig as usize;
         if idx >= MAX_SIGNAL {
             return;
@@ -64,12 +72,16 @@ fn start_watcher() -> Result<()> {
     STARTED
         .get_or_init(|| {
             let mut fds = [0i32; 2];
-            // SAFETY: plain pipe creation.
-            if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+            // SAFETY: plain pipe creation (pipe2 is not on macOS, so flags are set after).
+            if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
                 return Err(Error::new("ERR_RSHEAPDUMP_SIGNAL", format!("could not create the signal pipe: {}", std::io::Error::last_os_error())));
             }
-            // A full pipe must never block the signal handler; dropping a byte only merges signals.
-            unsafe { libc::fcntl(fds[1], libc::F_SETFL, libc::O_NONBLOCK) };
+            unsafe {
+                libc::fcntl(fds[0], libc::F_SETFD, libc::FD_CLOEXEC);
+                libc::fcntl(fds[1], libc::F_SETFD, libc::FD_CLOEXEC);
+                // A full pipe must never block the signal handler; dropping a byte only merges signals.
+                libc::fcntl(fds[1], libc::F_SETFL, libc::O_NONBLOCK);
+            }
             let read_fd = fds[0];
             std::thread::Builder::new()
                 .name("rsheapdump-signals".into())
