@@ -106,3 +106,40 @@ test('a process with rsheapdump loaded still exits by itself after a signal snap
   assert.equal(r.code, 0, r.stderr);
   assert.equal(heapdumpFiles(r.dir).length, 1, 'the snapshot was completed before exit');
 });
+
+test('NODE_HEAPDUMP_OPTIONS=cpuprofile=1: SIGURG records a 1 s CPU profile of a stuck main thread; spin dominates', async () => {
+  const c = startChild(
+    `require('rsheapdump');
+     console.log('ready');
+     function spin() { let x = 0; for (let i = 0; i < 1e6; i++) x += Math.sqrt(i); return x; }
+     while (true) spin();`,
+    { env: { NODE_HEAPDUMP_OPTIONS: 'cpuprofile=1' } },
+  );
+  const child = await c.ready;
+  await new Promise((r) => setTimeout(r, 200));
+  const t0 = Date.now();
+  child.kill('SIGURG');
+  const cwd = path.dirname(child.spawnargs.at(-1));
+  const profiles = () => fs.readdirSync(cwd).filter((f) => /^CPU\.\d{8}\.\d{6}\.\d+\.0\.\d{3}\.cpuprofile$/.test(f));
+  const [file] = await waitFor(() => profiles().length && profiles(), 30_000, 'the CPU profile');
+  assert.ok(Date.now() - t0 >= 1000, 'recorded for the asked-for second');
+  const profile = JSON.parse(fs.readFileSync(path.join(cwd, file), 'utf8'));
+  assert.equal(profile.samples.length, profile.timeDeltas.length);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const spinSamples = profile.samples.filter((id) => byId.get(id).callFrame.functionName === 'spin').length;
+  assert.ok(spinSamples > profile.samples.length * 0.8, `spin holds ${spinSamples} of ${profile.samples.length} samples`);
+  assert.equal(fs.statSync(path.join(cwd, file)).mode & 0o777, 0o600);
+  assert.equal(child.exitCode, null, 'still looping');
+  c.kill('SIGKILL');
+});
+
+test('without cpuprofile, SIGURG keeps its default (ignored) and nothing is written', async () => {
+  const c = startChild(IDLE);
+  const child = await c.ready;
+  child.kill('SIGURG');
+  await new Promise((r) => setTimeout(r, 1500));
+  const cwd = path.dirname(child.spawnargs.at(-1));
+  assert.deepEqual(fs.readdirSync(cwd).filter((f) => f.endsWith('.cpuprofile')), []);
+  assert.equal(child.exitCode, null);
+  c.kill('SIGTERM');
+});

@@ -8,19 +8,28 @@ const native = require('./native');
 const client = require('./client');
 
 const SNAPSHOT_SIGNAL = 'SIGUSR2';
+// For timed CPU profiles: a signal whose default action is to do nothing (so sending it to a
+// process without rsheapdump is harmless) and that Node, libuv and V8 leave alone (SIGUSR1 starts
+// Node's inspector, SIGPROF drives V8's own sampler). Go uses it for the same reason.
+const DEFAULT_CPU_SIGNAL = 'SIGURG';
+const RESERVED = new Set(['SIGUSR1', 'SIGUSR2', 'SIGPROF', 'SIGKILL', 'SIGSTOP', 'SIGINT', 'SIGTERM', 'SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGABRT', 'SIGPIPE', 'SIGCHLD', 'SIGXFSZ']);
 
 /**
- * Parses NODE_HEAPDUMP_OPTIONS: a comma list of `signal`, `nosignal`, `gzip`, `dir=<path>`.
- * Unknown words are reported as heapdump reports them and ignored.
+ * Parses NODE_HEAPDUMP_OPTIONS: a comma list of `signal`, `nosignal`, `gzip`, `dir=<path>`,
+ * `cpuprofile=<seconds>`, `cpusignal=<SIGNAME>`. Unknown words and bad values are reported as
+ * heapdump reports unknown words, and ignored.
  */
 function parseOptions(text = '', warn = (w) => console.error('node-heapdump: unrecognized option:', w)) {
-  const opts = { signal: true, gzip: false, dir: undefined };
+  const opts = { signal: true, gzip: false, dir: undefined, cpuprofile: undefined, cpusignal: DEFAULT_CPU_SIGNAL };
   for (const word of text.split(/\s*,\s*/)) {
+    const [key, value] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
     if (word === '') continue;
     else if (word === 'signal') opts.signal = true;
     else if (word === 'nosignal') opts.signal = false;
     else if (word === 'gzip') opts.gzip = true;
-    else if (word.startsWith('dir=') && word.length > 4) opts.dir = word.slice(4);
+    else if (key === 'dir' && value) opts.dir = value;
+    else if (key === 'cpuprofile' && Number(value) > 0 && Number(value) <= 3600) opts.cpuprofile = Number(value);
+    else if (key === 'cpusignal' && value && Object.hasOwn(os.constants.signals, value) && !RESERVED.has(value)) opts.cpusignal = value;
     else warn(word);
   }
   return opts;
@@ -48,7 +57,13 @@ function setup(env = process.env) {
   const signum = os.constants.signals[SNAPSHOT_SIGNAL];
   native.reinstallSignalHandler(signum);
   keepInstalled(SNAPSHOT_SIGNAL, signum);
-  client.prestart({ signals: { snapshot: signum, dir: opts.dir, gzip: opts.gzip } });
+  let cpu;
+  if (opts.cpuprofile) {
+    cpu = { signal: os.constants.signals[opts.cpusignal], seconds: opts.cpuprofile };
+    native.reinstallSignalHandler(cpu.signal);
+    keepInstalled(opts.cpusignal, cpu.signal);
+  }
+  client.prestart({ signals: { snapshot: signum, cpu, dir: opts.dir, gzip: opts.gzip } });
   return opts;
 }
 

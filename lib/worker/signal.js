@@ -1,5 +1,5 @@
 'use strict';
-// Signal-triggered snapshots, served in the capture worker: the native watcher thread wakes this
+// Signal-triggered snapshots and timed CPU profiles, served in the capture worker: the native watcher thread wakes this
 // worker's event loop, so a signal is served even while the main thread is stuck in a loop (the
 // snapshot itself reaches the main thread by V8 interrupt).
 
@@ -9,20 +9,45 @@ const { enqueue } = require('./queue');
 const { snapshot } = require('./snapshot');
 const { heapdumpName } = require('../names');
 
-/** Starts serving `config.snapshot` (a signal number) with snapshots in `config.dir`. */
-function watch(config) {
-  native.watchSignals([config.snapshot], () => {
-    // Keep the process alive until the file is complete.
-    parentPort.postMessage({ type: 'busy' });
+// Keeps the process alive until the file is complete; a failure is one line on stderr.
+function serve(what, work) {
+  parentPort.postMessage({ type: 'busy' });
+  work()
+    .catch((err) => {
+      process.stderr.write(`rsheapdump: the ${what} asked for by signal failed: ${err.message} [${err.code}]\n`);
+    })
+    .finally(() => parentPort.postMessage({ type: 'idle' }));
+}
+
+function takeSnapshot(config) {
+  serve('snapshot', () =>
     enqueue(() => {
       const file = heapdumpName(config.dir, config.gzip ? '.heapsnapshot.gz' : '.heapsnapshot');
       const sinkId = native.sinkOpen(file, config.gzip ? 1 : undefined);
       return snapshot({ sinkId, options: {} });
-    })
-      .catch((err) => {
-        process.stderr.write(`rsheapdump: the snapshot asked for by signal failed: ${err.message} [${err.code}]\n`);
-      })
-      .finally(() => parentPort.postMessage({ type: 'idle' }));
+    }),
+  );
+}
+
+function recordCpuProfile(config) {
+  // Profiler commands emit no chunk events, so a timed profile runs beside the snapshot queue
+  // instead of holding it for `seconds`.
+  const { cpuProfileFor } = require('./profile');
+  const { diagnosticFilename } = require('../profile');
+  serve('CPU profile', () =>
+    cpuProfileFor({ seconds: config.cpu.seconds, filename: diagnosticFilename('CPU', 'cpuprofile', config.dir), gzip: config.gzip }),
+  );
+}
+
+/**
+ * Serves `config.snapshot` (a signal number) with snapshots and, when `config.cpu` is set,
+ * `config.cpu.signal` with a CPU profile of `config.cpu.seconds`, into `config.dir`.
+ */
+function watch(config) {
+  const signals = [config.snapshot, ...(config.cpu ? [config.cpu.signal] : [])];
+  native.watchSignals(signals, (sig) => {
+    if (sig === config.snapshot) takeSnapshot(config);
+    else recordCpuProfile(config);
   });
 }
 
