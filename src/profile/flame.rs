@@ -203,8 +203,10 @@ fn color(label: &str, base: bool) -> String {
     if base {
         return "rgb(220,220,220)".into();
     }
+    // Pseudo-frames have no URL, so their label is exactly their name ("(garbage collector)"
+    // has a space in it: the label must not be split first).
     let name = label.split(' ').next().unwrap_or(label);
-    match Category::of(name) {
+    match Category::of(label) {
         Category::Idle => return "rgb(205,205,205)".into(),
         Category::Program => return "rgb(175,175,190)".into(),
         Category::Gc => return "rgb(120,165,235)".into(),
@@ -285,3 +287,28 @@ function unzoom() {
   unzoomBtn.classList.add('hide');
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudo_frames_get_their_own_colours() {
+        assert_eq!(color("(garbage collector)", false), "rgb(120,165,235)");
+        assert_eq!(color("(idle)", false), "rgb(205,205,205)");
+        assert_eq!(color("(program)", false), "rgb(175,175,190)");
+        // One function keeps one colour wherever it is.
+        assert_eq!(color("f file:///a.js:1:1", false), color("f file:///b.js:9:9", false));
+        assert!(color("f file:///a.js:1:1", false).starts_with("rgb(2"));
+    }
+
+    #[test]
+    fn labels_are_cut_to_fit() {
+        assert_eq!(fit("abcdef", 1000.0), "abcdef");
+        assert_eq!(fit("abcdefghijklmnop", 6.0 + 5.0 * CHAR_WIDTH), "abc..");
+        assert_eq!(fit("abcdef", 10.0), "");
+        assert_eq!(xml("a<b>&\"'\u{1}\n"), "a&lt;b&gt;&amp;&quot;&#39;\u{FFFD}&#10;");
+        assert_eq!(group(1234567), "1,234,567");
+        assert_eq!(group(12), "12");
+    }
+}
