@@ -421,7 +421,58 @@ test('the flame graph renders in headless Chromium', { skip: !chromium && 'chrom
     colours.add((red << 16) | (green << 8) | blue);
     if (red >= 200 && blue <= 100 && green < 240) warm++;
   }
-  assert.ok(colours.size > 20, `${colours.size} distinct colours`);
+  assert.ok(colours.size > 100, `${colours.size} distinct colours`);
   const share = warm / (img.width * img.height);
   assert.ok(share > 0.05, `frames cover ${(share * 100).toFixed(1)}% of the image`);
+});
+
+test('the flame graph shows details on hover and zooms on click in Chromium', { skip: !chromium && 'chromium is not installed (.ci/setup-chromium.sh installs it)', timeout: 60000 }, () => {
+  const svgFile = path.join(dir, 'profile-zoom.svg');
+  fs.writeFileSync(svgFile, rsheapdump.flameGraphSync(cpuFile));
+  // A page that loads the SVG, hovers and clicks the hot function's frame as a user would, and
+  // writes what the SVG's own script did into the DOM, which --dump-dom prints.
+  const page = path.join(dir, 'profile-zoom.html');
+  fs.writeFileSync(
+    page,
+    `<html><body><iframe id="f" src="profile-zoom.svg" width="1200" height="800"></iframe><pre id="out">not run</pre><script>
+document.getElementById('f').onload = function () {
+  var d = this.contentDocument, gs = d.querySelectorAll('#frames > g'), r = {};
+  var g = [].filter.call(gs, function (x) { return x.querySelector('title').textContent.indexOf('rsheapdumpHotSpin ') === 0; })
+    .sort(function (a, b) { return b.getAttribute('data-w') - a.getAttribute('data-w'); })[0];
+  g.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+  r.details = d.getElementById('details').textContent;
+  r.before = +g.querySelector('rect').getAttribute('width');
+  g.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  r.x = +g.querySelector('rect').getAttribute('x');
+  r.after = +g.querySelector('rect').getAttribute('width');
+  r.hidden = d.querySelectorAll('#frames > g.hide').length;
+  r.total = gs.length;
+  r.unzoomShown = !d.getElementById('unzoom').classList.contains('hide');
+  d.getElementById('unzoom').dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  r.reset = +g.querySelector('rect').getAttribute('width');
+  r.hiddenAfterReset = d.querySelectorAll('#frames > g.hide').length;
+  document.getElementById('out').textContent = JSON.stringify(r);
+};
+</script></body></html>`,
+  );
+  const r = spawnSync(
+    chromium,
+    [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--allow-file-access-from-files', '--virtual-time-budget=5000',
+      `--user-data-dir=${fs.mkdtempSync(path.join(dir, 'chromium-'))}`, '--dump-dom', `file://${page}`,
+    ],
+    { encoding: 'utf8', timeout: 45000 },
+  );
+  const m = /<pre id="out">(.*?)<\/pre>/s.exec(r.stdout);
+  assert.ok(m && m[1] !== 'not run', `the page script did not run; chromium exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const res = JSON.parse(m[1].replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+  assert.match(res.details, /^Function: rsheapdumpHotSpin file:\/\/.* \([\d,]+ samples, \d+\.\d\d%\)$/);
+  assert.equal(res.x, 10, 'the zoomed frame starts at the left edge');
+  assert.equal(res.after, 1180, 'and fills the width');
+  assert.ok(res.before < res.after);
+  assert.ok(res.hidden > 0 && res.hidden < res.total, `${res.hidden} of ${res.total} frames hidden`);
+  assert.equal(res.unzoomShown, true);
+  assert.ok(Math.abs(res.reset - res.before) < 0.01, 'Reset Zoom restores the width');
+  assert.equal(res.hiddenAfterReset, 0);
 });
