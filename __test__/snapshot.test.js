@@ -152,3 +152,11 @@ test('the default name is heapdump-<ms>.<ns>.heapsnapshot in the cwd', async () 
   assert.match(path.basename(r.stdout.trim()), /^heapdump-\d+\.\d+\.heapsnapshot$/);
   assert.equal(path.dirname(r.stdout.trim()), fs.realpathSync(r.dir));
 });
+
+test('process.exit() after a snapshot prints nothing (no inspector session is left connected)', async () => {
+  const r = await runChild(`require('rsheapdump').writeSnapshot('x.heapsnapshot').then(() => process.exit(0));`, { timeout: 20_000 });
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr, '', 'no "Waiting for the debugger to disconnect..."');
+  const bare = await runChild(`require('rsheapdump'); setTimeout(() => process.exit(0), 200);`, { timeout: 20_000 });
+  assert.equal(bare.stderr, '');
+});

@@ -13,7 +13,7 @@
 
 const path = require('node:path');
 const native = require('../native');
-const { post } = require('./session');
+const { post, hold } = require('./session');
 const { rsError, invalidArgValue } = require('../errors');
 const { resolveTarget } = require('../snapshot');
 const { diagnosticFilename } = require('../profile');
@@ -47,7 +47,8 @@ function noProfile(kind, owner) {
 /** Claims the slot for `kind` synchronously, then runs `begin`; releases the slot if it fails. */
 function begin(kind, owner, fn) {
   if (state[kind]) return Promise.reject(running(kind));
-  const me = { owner, phase: 'starting', ready: null };
+  // A running profile lives in the session: keep it connected until the profile ends.
+  const me = { owner, phase: 'starting', ready: null, release: hold() };
   state[kind] = me;
   me.ready = (async () => {
     try {
@@ -55,6 +56,7 @@ function begin(kind, owner, fn) {
       me.phase = 'running';
     } catch (err) {
       if (state[kind] === me) state[kind] = null;
+      me.release();
       throw err;
     }
   })();
@@ -75,6 +77,7 @@ async function end(kind, owner, fn) {
     return await fn();
   } finally {
     if (state[kind] === cur) state[kind] = null;
+    cur.release();
   }
 }
 
