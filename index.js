@@ -5,7 +5,7 @@ const { writeSnapshot } = require('./lib/snapshot');
 const { analyzeSnapshot, analyzeSnapshotSync } = require('./lib/analyze');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
-const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./binding.js');
+const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./lib/native');
 
 module.exports = {
   analyzeCpuProfile,
