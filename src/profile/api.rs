@@ -219,8 +219,7 @@ pub struct FlameOptions {
 
 /// The flame graph SVG of a profile, or of a collapsed-stacks file (anything that is not JSON).
 pub fn flame_file(path: &Path, opts: &FlameOptions) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(&e, "open", path))?;
-    let bytes = parse::decompress(bytes).map_err(|e| e.with_path(path))?;
+    let bytes = parse::read_input(path)?;
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let (folded, title, unit) = if first == Some(b'{') {
         let p = parse::parse(&bytes, parse::Options { timing: opts.timing }).map_err(|e| e.with_path(path))?;

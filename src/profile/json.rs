@@ -82,16 +82,6 @@ impl<'a> Reader<'a> {
         self.peek() == Some(b'{')
     }
 
-    /// Whether the next value is `null`, consuming it if so.
-    pub fn null(&mut self) -> bool {
-        if self.peek() == Some(b'n') && self.buf[self.pos..].starts_with(b"null") {
-            self.pos += 4;
-            true
-        } else {
-            false
-        }
-    }
-
     /// Inside an object: the next key (consuming its `:`), or `None` after consuming `}`.
     /// `first` says whether this is the first key (no comma before it).
     pub fn next_key(&mut self, first: bool) -> Result<Option<Cow<'a, str>>> {

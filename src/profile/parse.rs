@@ -1,7 +1,7 @@
 //! Reads a profile file: gzip or plain (by magic bytes, not by name), `.cpuprofile` or
 //! `.heapprofile` (by content), into a [`Profile`].
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use super::json::Reader;
@@ -40,26 +40,38 @@ pub fn invalid(offset: Option<u64>, message: impl Into<String>) -> Error {
 
 /// Reads and parses the profile at `path`.
 pub fn read_file(path: &Path, opts: Options) -> Result<Profile> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(&e, "open", path))?;
-    let bytes = decompress(bytes).map_err(|e| e.with_path(path))?;
+    let bytes = read_input(path)?;
     parse(&bytes, opts).map_err(|e| e.with_path(path))
 }
 
-/// Gunzips `bytes` when they start with the gzip magic; returns them unchanged otherwise.
-pub fn decompress(bytes: Vec<u8>) -> Result<Vec<u8>> {
-    if !bytes.starts_with(&[0x1f, 0x8b]) {
-        return Ok(bytes);
+/// Reads a file, gunzipping it when it starts with the gzip magic. Stops after the first 4 KiB
+/// when they show a heap snapshot: those are often gigabytes, and reading one whole only to
+/// reject it would take minutes.
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(&e, "open", path))?;
+    let mut file = std::io::BufReader::with_capacity(1 << 16, file);
+    let gz = file.fill_buf().map_err(|e| Error::io(&e, "read", path))?.starts_with(&[0x1f, 0x8b]);
+    let mut input: Box<dyn Read> = if gz { Box::new(flate2::bufread::MultiGzDecoder::new(file)) } else { Box::new(file) };
+    let mut out = Vec::new();
+    let fail = |e: std::io::Error, at: usize| -> Error {
+        if gz && e.raw_os_error().is_none() {
+            Error::parse(at as u64, format!("gzip data is damaged ({e}) after this many decompressed bytes"), "the .gz file is truncated or corrupt")
+                .with_path(path)
+        } else {
+            Error::io(&e, "read", path)
+        }
+    };
+    (&mut input).take(4096).read_to_end(&mut out).map_err(|e| fail(e, out.len()))?;
+    if is_snapshot_start(&out) {
+        return Err(snapshot_error(0).with_path(path));
     }
-    let mut out = Vec::with_capacity(bytes.len() * 6);
-    let mut dec = flate2::read::MultiGzDecoder::new(&bytes[..]);
-    match dec.read_to_end(&mut out) {
-        Ok(_) => Ok(out),
-        Err(e) => Err(Error::parse(
-            out.len() as u64,
-            format!("gzip data is damaged ({e}) after this many decompressed bytes"),
-            "the .gz file is truncated or corrupt",
-        )),
-    }
+    input.read_to_end(&mut out).map_err(|e| fail(e, out.len()))?;
+    Ok(out)
+}
+
+fn is_snapshot_start(head: &[u8]) -> bool {
+    let mut r = Reader::new(head);
+    r.begin_object().is_ok() && matches!(r.next_key(true), Ok(Some(k)) if k == "snapshot")
 }
 
 /// Parses a profile from JSON text (already decompressed).

@@ -185,6 +185,15 @@ fn gzip_input_is_detected_by_magic() {
     let e = super::read_file(&path, Options::default()).unwrap_err();
     assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
     assert_eq!(e.path.as_deref(), Some(path.to_str().unwrap()));
+    // A heap snapshot is recognised from its first bytes, plain or gzip, without reading it all.
+    let snap = dir.join("big.heapsnapshot.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(br#" {"snapshot":{"meta":{}},"nodes":["#).unwrap();
+    enc.write_all(&b"0,".repeat(1 << 20)).unwrap();
+    std::fs::write(&snap, enc.finish().unwrap()).unwrap();
+    let e = super::read_file(&snap, Options::default()).unwrap_err();
+    assert_eq!(e.code, NOT_A_PROFILE);
+    assert_eq!(e.path.as_deref(), Some(snap.to_str().unwrap()));
     let e = super::read_file(&dir.join("missing.cpuprofile"), Options::default()).unwrap_err();
     assert_eq!(e.code, "ENOENT");
     std::fs::remove_dir_all(&dir).unwrap();
