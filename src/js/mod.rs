@@ -2,6 +2,7 @@
 //! Errors become JS errors only in `error.rs`.
 
 pub mod capture;
+pub mod compare;
 pub mod error;
 pub mod profile;
 pub mod signal;
