@@ -6,7 +6,8 @@ use super::bits::Bits;
 use super::dominators::{self, Dominators};
 use super::essential::{essential_edges, EphemeronNames};
 use super::graph::Graph;
-use super::{classes, distances, dom_state, flags, interfaces, shallow, Phase};
+use super::{classes, distances, dom_state, flags, interfaces, shallow, trace, Phase};
+use std::time::Instant;
 
 /// A graph with everything DevTools derives from it.
 #[derive(Debug)]
@@ -14,7 +15,7 @@ pub struct Analysis {
     /// The graph; detached DOM nodes are renamed and class names appended to its strings.
     pub graph: Graph,
     /// Shallow sizes after the owned-array transfer (what DevTools shows as Shallow Size).
-    pub self_sizes: Vec<u64>,
+    pub self_sizes: Vec<u32>,
     /// Distance from the roots per node.
     pub distances: Vec<i32>,
     /// Immediate dominator per node.
@@ -30,13 +31,19 @@ pub struct Analysis {
 /// Derives everything from `graph`, reporting `Graph` and `Dominators` phases to `progress`.
 pub fn analyze(mut graph: Graph, progress: &dyn Fn(Phase, f64)) -> Analysis {
     progress(Phase::Graph, 0.0);
+    let t = Instant::now();
     dom_state::propagate(&mut graph);
     let page_owned = flags::page_owned(&graph);
+    trace("flags", t);
     progress(Phase::Graph, 0.2);
+    let t = Instant::now();
     let eph = EphemeronNames::new(&graph);
     let essential = essential_edges(&graph, &page_owned, &eph);
+    trace("essential", t);
     progress(Phase::Graph, 0.4);
+    let t = Instant::now();
     let self_sizes = shallow::transferred_sizes(&graph);
+    trace("shallow", t);
     progress(Phase::Graph, 0.6);
 
     // Dominators are the longest step and need none of the names: on a second core they run
@@ -45,9 +52,16 @@ pub fn analyze(mut graph: Graph, progress: &dyn Fn(Phase, f64)) -> Analysis {
     let (doms, dist) = std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .name("rsheapdump-dominators".into())
-            .spawn_scoped(s, || dominators::compute(g, &essential, &self_sizes))
+            .spawn_scoped(s, || {
+                let t = Instant::now();
+                let d = dominators::compute(g, &essential, &self_sizes);
+                trace("dominators", t);
+                d
+            })
             .ok();
+        let t = Instant::now();
         let dist = distances::distances(g, &eph);
+        trace("distances", t);
         progress(Phase::Graph, 0.8);
         let doms = match handle {
             Some(h) => h.join().ok(),
@@ -60,9 +74,13 @@ pub fn analyze(mut graph: Graph, progress: &dyn Fn(Phase, f64)) -> Analysis {
     let Dominators { idom, retained } = doms.unwrap_or_else(|| dominators::compute(&graph, &essential, &self_sizes));
     drop(essential);
     progress(Phase::Dominators, 0.5);
+    let t = Instant::now();
     let mut class_of = classes::class_names(&mut graph);
+    trace("classes", t);
+    let t = Instant::now();
     let defs = interfaces::infer(&graph);
     interfaces::apply(&mut graph, &defs, &mut class_of);
+    trace("interfaces", t);
     progress(Phase::Dominators, 1.0);
     Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned }
 }

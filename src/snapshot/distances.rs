@@ -44,13 +44,13 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
     let mut queue: Vec<u32> = Vec::with_capacity(n);
     let mut pending: HashSet<&str> = HashSet::new();
 
-    // DevTools' filter for JSHeapSnapshot; returns false for edges BFS must not follow.
-    let mut filter = |node: u32, e: usize| -> bool {
-        let nt = g.node_type[node as usize];
-        if nt == k.hidden && g.edge_str(e) == Some("sloppy_function_map") && g.name(node) == "system / NativeContext" {
+    // DevTools' filter for JSHeapSnapshot; returns false for edges BFS must not follow. The
+    // node-level tests (`native_context`, `descriptors`) are computed once per node by the BFS.
+    let mut filter = |native_context: bool, descriptors: bool, e: usize| -> bool {
+        if native_context && g.edge_str(e) == Some("sloppy_function_map") {
             return false;
         }
-        if nt == k.array && g.name(node) == "(map descriptors)" {
+        if descriptors {
             let index = match g.edge_str(e) {
                 Some(s) => js_parse_int(s),
                 None => g.edge_name[e] as f64,
@@ -74,6 +74,9 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
             let node = queue[i];
             i += 1;
             let d = dist[node as usize] + 1;
+            let nt = g.node_type[node as usize];
+            let native_context = nt == k.hidden && g.name(node) == "system / NativeContext";
+            let descriptors = nt == k.array && g.name(node) == "(map descriptors)";
             for e in g.edges(node) {
                 if g.edge_type[e] == k.e_weak {
                     continue;
@@ -82,7 +85,7 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
                 if dist[child as usize] != NO_DISTANCE {
                     continue;
                 }
-                if !filter(node, e) {
+                if !filter(native_context, descriptors, e) {
                     continue;
                 }
                 dist[child as usize] = d;

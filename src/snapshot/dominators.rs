@@ -18,119 +18,97 @@ pub struct Dominators {
     pub retained: Vec<f64>,
 }
 
-/// Reverse essential edges: the source node of every essential edge into `n`.
-struct Preds {
-    first: Vec<u32>,
-    src: Vec<u32>,
-}
-
-impl Preds {
-    fn new(g: &Graph, essential: &Bits) -> Preds {
-        let n = g.node_count();
-        let mut first = vec![0u32; n + 2];
-        for e in 0..g.edge_count() {
-            if essential.get(e) {
-                first[g.edge_to[e] as usize + 2] += 1;
-            }
-        }
-        for i in 2..n + 2 {
-            first[i] += first[i - 1];
-        }
-        let mut src = vec![0u32; first[n + 1] as usize];
-        for s in 0..n as u32 {
-            for e in g.edges(s) {
-                if essential.get(e) {
-                    let t = g.edge_to[e] as usize + 1;
-                    src[first[t] as usize] = s;
-                    first[t] += 1;
-                }
-            }
-        }
-        first.pop();
-        Preds { first, src }
-    }
-
-    #[inline]
-    fn of(&self, ordinal: usize) -> &[u32] {
-        &self.src[self.first[ordinal] as usize..self.first[ordinal + 1] as usize]
-    }
-}
-
 /// Computes dominators over `essential` edges from the graph's root, with `self_sizes` as the
 /// sizes to accumulate (DevTools uses the sizes after the owned-array transfer).
-pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u64]) -> Dominators {
-    let node_count = g.node_count();
-    let preds = Preds::new(g, essential);
-    let len = node_count + 1;
-    let mut parent = vec![0u32; len];
-    // During the DFS `ancestor` holds each vertex's next edge to examine; the forest links it
-    // stores later all start at 0, so it is cleared in between. One array fewer at peak.
-    let mut ancestor = vec![0u32; len];
-    let mut vertex = vec![0u32; len];
-    let mut label = vec![0u32; len];
-    let mut semi = vec![0u32; len];
-    let mut n: u32 = 0;
-
+///
+/// Vertices are renamed to their DFS numbers before the main loop. Lengauer–Tarjan only ever
+/// compares DFS numbers, so the result is the same as DevTools' (which works on node ordinals),
+/// but the arrays are then walked nearly in order, which is several times faster on big graphs.
+pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u32]) -> Dominators {
+    let nc = g.node_count();
+    let len = nc + 1;
     let first_edge = &g.first_edge;
     let edge_to = &g.edge_to;
 
-    // Iterative DFS, as DevTools': `ancestor[v]` (for now) is the next edge of v to look at.
-    let dfs = |root: u32, parent: &mut Vec<u32>, next_edge: &mut Vec<u32>, semi: &mut Vec<u32>, vertex: &mut Vec<u32>, label: &mut Vec<u32>, n: &mut u32| {
-        next_edge[root as usize] = first_edge[root as usize - 1];
-        let mut v = root;
-        while v != 0 {
-            if semi[v as usize] == 0 {
-                *n += 1;
-                semi[v as usize] = *n;
-                vertex[*n as usize] = v;
-                label[v as usize] = v;
-            }
-            let mut v_next = parent[v as usize];
-            let v_ord = v as usize - 1;
-            let end = first_edge[v_ord + 1];
-            while next_edge[v as usize] < end {
-                let e = next_edge[v as usize] as usize;
-                next_edge[v as usize] += 1;
-                if !essential.get(e) {
+    // DFS numbering (1-based), in DevTools' order: a vertex is numbered when first reached.
+    let mut num = vec![0u32; nc]; // node -> DFS number
+    let mut vertex = vec![0u32; len]; // DFS number -> node
+    let mut parent = vec![0u32; len]; // DFS number -> parent's DFS number
+    let mut n: u32 = 0;
+    {
+        let mut next_edge = vec![0u32; nc];
+        let mut dfs = |start: u32, start_parent: u32, num: &mut Vec<u32>, vertex: &mut Vec<u32>, parent: &mut Vec<u32>, n: &mut u32| {
+            *n += 1;
+            num[start as usize] = *n;
+            vertex[*n as usize] = start;
+            parent[*n as usize] = start_parent;
+            next_edge[start as usize] = first_edge[start as usize];
+            let mut v = start;
+            loop {
+                let end = first_edge[v as usize + 1];
+                let mut descended = false;
+                while next_edge[v as usize] < end {
+                    let e = next_edge[v as usize] as usize;
+                    next_edge[v as usize] += 1;
+                    if !essential.get(e) {
+                        continue;
+                    }
+                    let w = edge_to[e];
+                    if num[w as usize] == 0 {
+                        *n += 1;
+                        num[w as usize] = *n;
+                        vertex[*n as usize] = w;
+                        parent[*n as usize] = num[v as usize];
+                        next_edge[w as usize] = first_edge[w as usize];
+                        v = w;
+                        descended = true;
+                        break;
+                    }
+                }
+                if descended {
                     continue;
                 }
-                let w = edge_to[e] + 1;
-                if semi[w as usize] == 0 {
-                    parent[w as usize] = v;
-                    next_edge[w as usize] = first_edge[w as usize - 1];
-                    v_next = w;
+                if v == start {
                     break;
                 }
+                v = vertex[parent[num[v as usize] as usize] as usize];
             }
-            v = v_next;
+        };
+        dfs(g.root, 0, &mut num, &mut vertex, &mut parent, &mut n);
+        if (n as usize) < nc {
+            // Nodes with only weak (non-essential) retainers: each starts its own DFS under the root.
+            let mut has_essential_retainer = Bits::new(nc);
+            for e in 0..g.edge_count() {
+                if essential.get(e) {
+                    has_essential_retainer.set(edge_to[e] as usize);
+                }
+            }
+            for v in 0..nc as u32 {
+                if num[v as usize] == 0 && !has_essential_retainer.get(v as usize) {
+                    dfs(v, 1, &mut num, &mut vertex, &mut parent, &mut n);
+                }
+            }
         }
-    };
-
-    let r = g.root + 1;
-    dfs(r, &mut parent, &mut ancestor, &mut semi, &mut vertex, &mut label, &mut n);
-    if (n as usize) < node_count {
-        // Nodes with only weak (non-essential) retainers: each starts its own DFS under the root.
-        for v in 1..=node_count as u32 {
-            if semi[v as usize] == 0 && preds.of(v as usize - 1).is_empty() {
-                parent[v as usize] = r;
-                dfs(v, &mut parent, &mut ancestor, &mut semi, &mut vertex, &mut label, &mut n);
+        if (n as usize) < nc {
+            // What is left are cycles retained only by each other: each node hangs off the root.
+            for v in 0..nc as u32 {
+                if num[v as usize] == 0 {
+                    n += 1;
+                    num[v as usize] = n;
+                    vertex[n as usize] = v;
+                    parent[n as usize] = 1;
+                }
             }
         }
     }
-    if (n as usize) < node_count {
-        // What is left are cycles retained only by each other: each node hangs off the root.
-        for v in 1..=node_count as u32 {
-            if semi[v as usize] == 0 {
-                parent[v as usize] = r;
-                n += 1;
-                semi[v as usize] = n;
-                vertex[n as usize] = v;
-                label[v as usize] = v;
-            }
-        }
-    }
-    ancestor.iter_mut().for_each(|a| *a = 0);
 
+    let (pred_first, pred_src) = predecessors(g, essential, &num, len);
+    drop(num);
+
+    let mut semi: Vec<u32> = (0..len as u32).collect();
+    let mut label: Vec<u32> = (0..len as u32).collect();
+    let mut ancestor = vec![0u32; len];
+    let mut dom = vec![0u32; len];
     let mut stack: Vec<u32> = Vec::new();
     // eval() with path compression, iterative (the forest can be millions deep).
     let mut evaluate = |v: u32, ancestor: &mut Vec<u32>, label: &mut Vec<u32>, semi: &Vec<u32>| -> u32 {
@@ -153,18 +131,14 @@ pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u64]) -> Dominators {
         label[v as usize]
     };
 
-    // Buckets as insertion-ordered linked lists (DevTools uses a Set per vertex).
+    // Buckets as linked lists; DevTools iterates each bucket (a Set) in insertion order, which
+    // is decreasing DFS number, so lists are built at the head and read back reversed.
     let mut bucket_head = vec![0u32; len];
-    let mut bucket_tail = vec![0u32; len];
     let mut bucket_next = vec![0u32; len];
-    let mut dom = vec![0u32; len];
-
-    for i in (2..=n).rev() {
-        let w = vertex[i as usize];
-        let w_ord = w as usize - 1;
-        let ps = preds.of(w_ord);
-        for &v_ord in ps {
-            let v = v_ord + 1;
+    let mut batch: Vec<u32> = Vec::new();
+    for w in (2..=n).rev() {
+        let ps = &pred_src[pred_first[w as usize] as usize..pred_first[w as usize + 1] as usize];
+        for &v in ps {
             let u = evaluate(v, &mut ancestor, &mut label, &semi);
             if semi[u as usize] < semi[w as usize] {
                 semi[w as usize] = semi[u as usize];
@@ -172,53 +146,104 @@ pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u64]) -> Dominators {
         }
         if ps.is_empty() {
             // An orphan: its single predecessor is taken to be the root.
-            semi[w as usize] = semi[r as usize];
+            semi[w as usize] = semi[1];
         }
-        let b = vertex[semi[w as usize] as usize] as usize;
-        bucket_next[w as usize] = 0;
-        if bucket_head[b] == 0 {
-            bucket_head[b] = w;
-        } else {
-            bucket_next[bucket_tail[b] as usize] = w;
-        }
-        bucket_tail[b] = w;
+        let b = semi[w as usize] as usize;
+        bucket_next[w as usize] = bucket_head[b];
+        bucket_head[b] = w;
         let pw = parent[w as usize];
         ancestor[w as usize] = pw; // link(parent[w], w)
+        batch.clear();
         let mut v = bucket_head[pw as usize];
         while v != 0 {
-            let u = evaluate(v, &mut ancestor, &mut label, &semi);
-            dom[v as usize] = if semi[u as usize] < semi[v as usize] { u } else { pw };
+            batch.push(v);
             v = bucket_next[v as usize];
         }
         bucket_head[pw as usize] = 0;
+        for &v in batch.iter().rev() {
+            let u = evaluate(v, &mut ancestor, &mut label, &semi);
+            dom[v as usize] = if semi[u as usize] < semi[v as usize] { u } else { pw };
+        }
     }
-    drop((bucket_head, bucket_tail, bucket_next, ancestor, label, parent));
+    drop((bucket_head, bucket_next, ancestor, label, parent, pred_first, pred_src));
 
-    dom[0] = r;
-    dom[r as usize] = r;
-    for i in 2..=n {
-        let w = vertex[i as usize] as usize;
-        if dom[w] != vertex[semi[w] as usize] {
+    dom[0] = 1;
+    dom[1] = 1;
+    for w in 2..=n as usize {
+        if dom[w] != semi[w] {
             dom[w] = dom[dom[w] as usize];
         }
     }
     drop(semi);
 
-    let mut idom = vec![0u32; node_count];
-    let mut retained = vec![0f64; node_count];
-    for o in 0..node_count {
-        idom[o] = dom[o + 1].wrapping_sub(1);
-        retained[o] = self_sizes[o] as f64;
+    // Retained sizes, accumulated in decreasing DFS order as DevTools does.
+    let mut ret: Vec<f64> = (0..len).map(|i| if i == 0 { 0.0 } else { self_sizes[vertex[i] as usize] as f64 }).collect();
+    for w in (2..=n as usize).rev() {
+        ret[dom[w] as usize] += ret[w];
     }
-    drop(dom);
-    for i in (2..=n).rev() {
-        let o = vertex[i as usize] as usize - 1;
-        let d = idom[o] as usize;
-        if d < node_count {
-            retained[d] += retained[o];
-        }
+    let mut idom = vec![0u32; nc];
+    let mut retained = vec![0f64; nc];
+    for w in 1..=n as usize {
+        let node = vertex[w] as usize;
+        idom[node] = vertex[dom[w] as usize];
+        retained[node] = ret[w];
     }
     Dominators { idom, retained }
+}
+
+/// Predecessors over essential edges, in DFS numbers, grouped by target (`first` has `len + 1`
+/// offsets). Each list is in DevTools' retainer order (its buildRetainers fills every list from
+/// the end, so edge order reversed).
+///
+/// Built as a two-pass radix sort: edges are first split into target ranges small enough for
+/// the cache, then counted and placed range by range. Placing each edge straight into its
+/// list hits memory at random twice per edge and was the slowest step of the whole analysis.
+fn predecessors(g: &Graph, essential: &Bits, num: &[u32], len: usize) -> (Vec<u32>, Vec<u32>) {
+    const RANGE_BITS: u32 = 15;
+    let ranges = (len >> RANGE_BITS) + 1;
+    // Pass 1: (target, source) pairs, stable, bucketed by target range.
+    let mut range_count = vec![0u32; ranges + 1];
+    let mut total = 0usize;
+    for e in 0..g.edge_count() {
+        if essential.get(e) {
+            range_count[(num[g.edge_to[e] as usize] >> RANGE_BITS) as usize + 1] += 1;
+            total += 1;
+        }
+    }
+    for i in 1..=ranges {
+        range_count[i] += range_count[i - 1];
+    }
+    let mut pairs = vec![(0u32, 0u32); total];
+    let mut fill = range_count.clone();
+    for s in 0..g.node_count() {
+        let sn = num[s];
+        for e in g.edges(s as u32) {
+            if essential.get(e) {
+                let t = num[g.edge_to[e] as usize];
+                let r = (t >> RANGE_BITS) as usize;
+                pairs[fill[r] as usize] = (t, sn);
+                fill[r] += 1;
+            }
+        }
+    }
+    drop(fill);
+    // Pass 2: per range, a counting sort by target; lists filled from the end.
+    let mut first = vec![0u32; len + 1];
+    for &(t, _) in &pairs {
+        first[t as usize + 1] += 1;
+    }
+    for i in 1..=len {
+        first[i] += first[i - 1];
+    }
+    let mut src = vec![0u32; total];
+    let mut end: Vec<u32> = first[1..].to_vec();
+    for r in 0..ranges {
+        for &(t, sn) in &pairs[range_count[r] as usize..range_count[r + 1] as usize] {
+            end[t as usize] -= 1;
+            src[end[t as usize] as usize] = sn;
+        }
+    }
+    (first, src)
 }
 
 /// Children lists of the dominator tree (`first[n]..first[n + 1]` in `children`), in the same

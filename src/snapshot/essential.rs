@@ -48,7 +48,7 @@ pub fn essential_edges(g: &Graph, page_owned: &Bits, eph: &EphemeronNames) -> Bi
             let t = g.edge_type[e];
             if t == k.e_internal {
                 if let Some(table) = eph.table_of(g.edge_name[e]) {
-                    if table == g.node_id[src as usize] {
+                    if table == g.id(src) {
                         continue;
                     }
                 }

@@ -234,6 +234,7 @@ where
     let mut expect_value = true;
     let mut in_num = false;
     let mut acc: u64 = 0;
+    let mut digits = 0usize;
     let mut num_start: u64 = 0;
     loop {
         if !inp.fill()? {
@@ -245,16 +246,35 @@ where
         let mut i = 0;
         while i < n {
             let b = chunk[i];
-            if in_num {
-                let d = b.wrapping_sub(b'0');
-                if d < 10 {
-                    acc = match acc.checked_mul(10).and_then(|a| a.checked_add(d as u64)) {
-                        Some(v) => v,
-                        None => return Err(err_at(inp, num_start, format!("number too large in '{what}'"), HINT_NOT_SNAPSHOT)),
-                    };
-                    i += 1;
-                    continue;
+            if b.wrapping_sub(b'0') < 10 {
+                if !in_num {
+                    if !expect_value {
+                        return Err(err_at(inp, base + i as u64, format!("expected ',' or ']' in '{what}' but found {}", show(b)), HINT_NOT_SNAPSHOT));
+                    }
+                    in_num = true;
+                    acc = 0;
+                    digits = 0;
+                    num_start = base + i as u64;
                 }
+                // The digits of one number in a tight loop; u64 holds any 19-digit number, and
+                // V8 never writes longer ones, so a longer one is refused instead of checked.
+                let mut j = i;
+                while j < n {
+                    let d = chunk[j].wrapping_sub(b'0');
+                    if d >= 10 {
+                        break;
+                    }
+                    acc = acc.wrapping_mul(10).wrapping_add(d as u64);
+                    j += 1;
+                }
+                digits += j - i;
+                if digits > 19 {
+                    return Err(err_at(inp, num_start, format!("number too large in '{what}'"), HINT_NOT_SNAPSHOT));
+                }
+                i = j;
+                continue;
+            }
+            if in_num {
                 in_num = false;
                 if b == b'.' || b == b'e' || b == b'E' {
                     return Err(err_at(inp, num_start, format!("expected an integer in '{what}'"), HINT_NOT_SNAPSHOT));
@@ -267,11 +287,6 @@ where
             }
             match b {
                 b' ' | b'\n' | b'\r' | b'\t' => {}
-                b'0'..=b'9' if expect_value => {
-                    in_num = true;
-                    acc = (b - b'0') as u64;
-                    num_start = base + i as u64;
-                }
                 b',' if !expect_value => expect_value = true,
                 b']' if !expect_value || count == 0 => {
                     inp.pos += i + 1;

@@ -99,6 +99,11 @@ impl Meta {
                 return Err(format!("'meta.edge_fields' must name {need:?} exactly once"));
             }
         }
+        let limit = super::parse::MAX_FIELDS;
+        let late = |fields: &[String], names: &[&str]| fields.iter().enumerate().any(|(i, f)| i >= limit && names.contains(&f.as_str()));
+        if late(&node_names, &["type", "name", "id", "self_size", "edge_count"]) || late(&edge_names, &["type", "name_or_index", "to_node"]) {
+            return Err(format!("'meta' places a needed field after position {limit}"));
+        }
         let type_pos = node_names.iter().position(|f| f == "type").unwrap_or(0);
         let node_types = strings(meta.get("node_types").and_then(|t| t.get(type_pos)))
             .ok_or("'meta.node_types' has no list of type names for the 'type' field")?;

@@ -13,6 +13,7 @@ pub mod dom_state;
 pub mod dominators;
 pub mod essential;
 pub mod flags;
+pub mod fxhash;
 pub mod graph;
 pub mod ids;
 pub mod input;
@@ -58,6 +59,13 @@ impl Phase {
     }
 }
 
+/// When `RSHEAPDUMP_TRACE` is set, prints how long a step took (to stderr), for benchmarks.
+pub(crate) fn trace(step: &str, since: std::time::Instant) {
+    if std::env::var_os("RSHEAPDUMP_TRACE").is_some() {
+        eprintln!("rsheapdump: {step:<14} {:>7.0} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
 /// Parses a snapshot file (plain or gzip) into a graph.
 pub fn load_file(path: &Path, progress: &dyn Fn(Phase, f64)) -> Result<graph::Graph> {
     let report = |f: f64| progress(Phase::Parsing, f);
@@ -68,9 +76,14 @@ pub fn load_file(path: &Path, progress: &dyn Fn(Phase, f64)) -> Result<graph::Gr
 
 /// Parses and analyzes a snapshot file and returns DevTools' Summary.
 pub fn summarize_file(path: &Path, progress: &dyn Fn(Phase, f64)) -> Result<summary::Summary> {
+    let t = std::time::Instant::now();
     let g = load_file(path, progress)?;
+    trace("parse", t);
     let a = analysis::analyze(g, progress);
-    Ok(summary::summarize(&a))
+    let t = std::time::Instant::now();
+    let s = summary::summarize(&a);
+    trace("summary", t);
+    Ok(s)
 }
 
 /// Parses and analyzes an in-memory snapshot (plain or gzip).

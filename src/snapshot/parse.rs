@@ -14,13 +14,18 @@ use crate::error::Result;
 /// Hint for input that has the shape of a CPU or sampling heap profile.
 const HINT_PROFILE: &str = "This looks like a CPU or heap profile (.cpuprofile/.heapprofile), not a heap snapshot";
 
+/// Fields of one node or edge record kept while parsing; `Meta` refuses layouts that put a
+/// needed field beyond this (V8 writes 6 or 7 node fields and 3 edge fields).
+pub const MAX_FIELDS: usize = 16;
+
 /// The node columns while they are being filled.
 #[derive(Default)]
 struct Nodes {
     ty: Vec<u8>,
     name: Vec<u32>,
-    id: Vec<u64>,
-    self_size: Vec<u64>,
+    id: Vec<u32>,
+    id_hi: Vec<u32>,
+    self_size: Vec<u32>,
     detachedness: Vec<u8>,
     first_edge: Vec<u32>,
 }
@@ -151,39 +156,54 @@ fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
         ty: Vec::with_capacity(cap),
         name: Vec::with_capacity(cap),
         id: Vec::with_capacity(cap),
+        id_hi: Vec::new(),
         self_size: Vec::with_capacity(cap),
         detachedness: if has_det { Vec::with_capacity(cap) } else { Vec::new() },
         first_edge: Vec::with_capacity(cap + 1),
     };
     n.first_edge.push(0);
     let types = m.node_types.len() as u64;
-    let roles = &m.node_fields;
+    let at = |f: NodeField| m.node_fields.iter().position(|&x| x == f).unwrap_or(0);
+    let (o_type, o_name, o_id, o_size, o_edges) = (at(NodeField::Type), at(NodeField::Name), at(NodeField::Id), at(NodeField::SelfSize), at(NodeField::EdgeCount));
+    let o_det = m.node_fields.iter().position(|&x| x == NodeField::Detachedness).filter(|&o| o < MAX_FIELDS);
+    // One record is collected, then stored column by column with fixed offsets: cheaper than
+    // dispatching on the field of every number.
+    let mut rec = [0u64; MAX_FIELDS];
     let mut pos = 0usize;
     let mut edge_sum: u64 = 0;
     let count = json::read_uint_array(inp, "nodes", |v| {
-        match roles[pos] {
-            NodeField::Type => {
-                if v >= types {
-                    return Err(("node type index out of range", HINT_NOT_SNAPSHOT));
-                }
-                n.ty.push(v as u8);
-            }
-            NodeField::Name => n.name.push(u32::try_from(v).map_err(|_| ("node name index out of range", HINT_NOT_SNAPSHOT))?),
-            NodeField::Id => n.id.push(v),
-            NodeField::SelfSize => n.self_size.push(v),
-            NodeField::EdgeCount => {
-                edge_sum += v;
-                if edge_sum > u32::MAX as u64 {
-                    return Err(("more than 2^32 edges", "Snapshots this large are not supported"));
-                }
-                n.first_edge.push(edge_sum as u32);
-            }
-            NodeField::Detachedness => n.detachedness.push((v & 3) as u8),
-            NodeField::Other => {}
+        if pos < rec.len() {
+            rec[pos] = v;
         }
         pos += 1;
-        if pos == nfc {
-            pos = 0;
+        if pos < nfc {
+            return Ok(());
+        }
+        pos = 0;
+        let t = rec[o_type];
+        if t >= types {
+            return Err(("node type index out of range", HINT_NOT_SNAPSHOT));
+        }
+        n.ty.push(t as u8);
+        n.name.push(u32::try_from(rec[o_name]).map_err(|_| ("node name index out of range", HINT_NOT_SNAPSHOT))?);
+        let id = rec[o_id];
+        if id > u32::MAX as u64 && n.id_hi.is_empty() {
+            n.id_hi = vec![0; n.id.len()];
+        }
+        if !n.id_hi.is_empty() {
+            n.id_hi.push((id >> 32) as u32);
+        }
+        n.id.push(id as u32);
+        // Truncated to 32 bits exactly as DevTools' Uint32Array does.
+        n.self_size.push(rec[o_size] as u32);
+        edge_sum += rec[o_edges];
+        if edge_sum > u32::MAX as u64 {
+            return Err(("more than 2^32 edges", "Snapshots this large are not supported"));
+        }
+        n.first_edge.push(edge_sum as u32);
+        if let Some(o) = o_det {
+            // DevTools keeps the low two bits (the DOM link state).
+            n.detachedness.push((rec[o] & 3) as u8);
         }
         Ok(())
     })?;
@@ -203,29 +223,30 @@ fn read_edges(inp: &mut Input<'_>, m: &Meta, nodes: &Nodes) -> Result<Edges> {
     let expected = *nodes.first_edge.last().unwrap_or(&0) as usize;
     let mut e = Edges { ty: Vec::with_capacity(expected), name: Vec::with_capacity(expected), to: Vec::with_capacity(expected) };
     let types = m.edge_types.len() as u64;
-    let roles = &m.edge_fields;
+    let at = |f: EdgeField| m.edge_fields.iter().position(|&x| x == f).unwrap_or(0);
+    let (o_type, o_name, o_to) = (at(EdgeField::Type), at(EdgeField::Name), at(EdgeField::To));
+    let mut rec = [0u64; MAX_FIELDS];
     let mut pos = 0usize;
     let count = json::read_uint_array(inp, "edges", |v| {
-        match roles[pos] {
-            EdgeField::Type => {
-                if v >= types {
-                    return Err(("edge type index out of range", HINT_NOT_SNAPSHOT));
-                }
-                e.ty.push(v as u8);
-            }
-            EdgeField::Name => e.name.push(u32::try_from(v).map_err(|_| ("edge name or index out of range", HINT_NOT_SNAPSHOT))?),
-            EdgeField::To => {
-                if v % nfc != 0 || v / nfc >= node_count {
-                    return Err(("edge points outside the node array", HINT_NOT_SNAPSHOT));
-                }
-                e.to.push((v / nfc) as u32);
-            }
-            EdgeField::Other => {}
+        if pos < rec.len() {
+            rec[pos] = v;
         }
         pos += 1;
-        if pos == efc {
-            pos = 0;
+        if pos < efc {
+            return Ok(());
         }
+        pos = 0;
+        let t = rec[o_type];
+        if t >= types {
+            return Err(("edge type index out of range", HINT_NOT_SNAPSHOT));
+        }
+        e.ty.push(t as u8);
+        e.name.push(u32::try_from(rec[o_name]).map_err(|_| ("edge name or index out of range", HINT_NOT_SNAPSHOT))?);
+        let to = rec[o_to];
+        if to % nfc != 0 || to / nfc >= node_count {
+            return Err(("edge points outside the node array", HINT_NOT_SNAPSHOT));
+        }
+        e.to.push((to / nfc) as u32);
         Ok(())
     })?;
     if count % efc as u64 != 0 {
@@ -268,17 +289,19 @@ fn assemble(
             return Err(inp.error_at(strings_end, format!("edge {i} names string {s} but there are {sc} strings"), HINT_TRUNCATED));
         }
     }
-    let mut locations = HashMap::new();
+    let mut locations: HashMap<u32, Location> = HashMap::new();
     if let Some([oi, si, li, ci, count]) = meta.location_fields {
         if count > 0 {
             for rec in raw_locations.chunks_exact(count) {
                 let idx = rec[oi];
                 if idx % nfc == 0 && idx / nfc < n as u64 {
+                    // DevTools keeps the last location given for a node (a Map keyed by index).
                     locations.insert((idx / nfc) as u32, Location { script_id: rec[si], line: rec[li], column: rec[ci] });
                 }
             }
         }
     }
+
     Ok(Graph {
         strings,
         kinds,
@@ -287,6 +310,7 @@ fn assemble(
         node_type: nodes.ty,
         node_name: nodes.name,
         node_id: nodes.id,
+        node_id_hi: nodes.id_hi,
         node_self: nodes.self_size,
         node_detachedness: nodes.detachedness,
         first_edge: nodes.first_edge,

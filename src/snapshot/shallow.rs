@@ -9,7 +9,7 @@ const UNVISITED: u32 = u32::MAX;
 const MULTIPLE: u32 = u32::MAX - 1;
 
 /// Returns the shallow sizes after the transfer (the file's sizes when there are no user roots).
-pub fn transferred_sizes(g: &Graph) -> Vec<u64> {
+pub fn transferred_sizes(g: &Graph) -> Vec<u32> {
     let mut sizes = g.node_self.clone();
     if !has_user_roots(g) {
         return sizes;
@@ -57,7 +57,8 @@ pub fn transferred_sizes(g: &Graph) -> Vec<u64> {
         }
         let s = sizes[i];
         sizes[i] = 0;
-        sizes[o as usize] += s;
+        // Wrapping, like DevTools' Uint32Array.
+        sizes[o as usize] = sizes[o as usize].wrapping_add(s);
     }
     sizes
 }

@@ -26,7 +26,7 @@ pub struct Statistics {
 
 /// Computes the statistics; `sizes` are the transferred shallow sizes, `root_retained` the root's
 /// retained size.
-pub fn statistics(g: &Graph, sizes: &[u64], root_retained: f64) -> Statistics {
+pub fn statistics(g: &Graph, sizes: &[u32], root_retained: f64) -> Statistics {
     let k = g.kinds;
     let mut native = g.extra_native_bytes;
     let (mut typed, mut code, mut strings, mut arrays, mut system) = (0f64, 0f64, 0f64, 0f64, 0f64);

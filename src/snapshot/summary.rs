@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::analysis::Analysis;
+use super::fxhash::FxBuild;
 use super::dominators::dominated_nodes;
 use super::statistics::{statistics, Statistics};
 
@@ -74,23 +75,36 @@ impl ClassKeys {
 pub fn class_keys(a: &Analysis) -> ClassKeys {
     let g = &a.graph;
     let base = g.strings.len() as u32;
+    // DevTools keys by the text `script,line,column,name`; the numeric tuple is a cache in front
+    // of the text map, so the text is built once per distinct key, not once per object.
     let mut index: HashMap<String, u32> = HashMap::new();
+    let mut fast: HashMap<(u64, u64, u64, u32), u32, FxBuild> = HashMap::default();
     let mut located: Vec<(String, String)> = Vec::new();
     let mut of = a.class_of.clone();
-    if !g.locations.is_empty() {
-        for (o, key) in of.iter_mut().enumerate() {
+    {
+        for (&o, l) in &g.locations {
+            let o = o as usize;
+            let key = &mut of[o];
             if g.node_type[o] != g.kinds.object {
                 continue;
             }
-            if let Some(l) = g.locations.get(&(o as u32)) {
-                let name = g.strings.get(*key);
-                let k = format!("{},{},{},{}", l.script_id, l.line, l.column, name);
-                *key = match index.get(&k) {
+            {
+                let tuple = (l.script_id, l.line, l.column, *key);
+                *key = match fast.get(&tuple) {
                     Some(&id) => id,
                     None => {
-                        let id = base + located.len() as u32;
-                        index.insert(k.clone(), id);
-                        located.push((k, name.to_owned()));
+                        let name = g.strings.get(tuple.3);
+                        let k = format!("{},{},{},{}", l.script_id, l.line, l.column, name);
+                        let id = match index.get(&k) {
+                            Some(&id) => id,
+                            None => {
+                                let id = base + located.len() as u32;
+                                index.insert(k.clone(), id);
+                                located.push((k, name.to_owned()));
+                                id
+                            }
+                        };
+                        fast.insert(tuple, id);
                         id
                     }
                 };
@@ -105,7 +119,7 @@ pub fn summarize(a: &Analysis) -> Summary {
     let g = &a.graph;
     let keys = class_keys(a);
     // Aggregates in order of first appearance, as DevTools' Map iterates.
-    let mut slot_of: HashMap<u32, usize> = HashMap::new();
+    let mut slot_of: Vec<u32> = vec![u32::MAX; keys.len()];
     let mut rows: Vec<(u32, ClassSummary)> = Vec::new();
     for o in 0..g.node_count() {
         let size = a.self_sizes[o];
@@ -114,15 +128,15 @@ pub fn summarize(a: &Analysis) -> Summary {
         }
         let key = keys.of[o];
         let d = a.distances[o];
-        match slot_of.get(&key) {
-            Some(&i) => {
-                let r = &mut rows[i].1;
+        match slot_of[key as usize] {
+            i if i != u32::MAX => {
+                let r = &mut rows[i as usize].1;
                 r.count += 1;
                 r.shallow_size += size as f64;
                 r.distance = r.distance.min(d);
             }
-            None => {
-                slot_of.insert(key, rows.len());
+            _ => {
+                slot_of[key as usize] = rows.len() as u32;
                 let (k, name) = keys.describe(a, key);
                 rows.push((key, ClassSummary { name, key: k, count: 1, shallow_size: size as f64, retained_size: 0.0, distance: d }));
             }
@@ -146,8 +160,8 @@ pub fn summarize(a: &Analysis) -> Summary {
         let seen = active[key as usize];
         let kids = &dn.children[dn.first[o] as usize..dn.first[o + 1] as usize];
         if !seen && a.self_sizes[o] != 0 {
-            if let Some(&i) = slot_of.get(&key) {
-                rows[i].1.retained_size += a.retained[o];
+            if let Some(row) = rows.get_mut(slot_of[key as usize] as usize) {
+                row.1.retained_size += a.retained[o];
             }
             if !kids.is_empty() {
                 active[key as usize] = true;

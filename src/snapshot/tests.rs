@@ -142,7 +142,7 @@ fn dominators_of_the_lengauer_tarjan_example() {
         (gg, j), (h, e), (h, k), (i, k), (j, i), (k, i), (k, r), (l, h),
     ];
     let g = plain_graph(13, &edges);
-    let sizes = vec![1u64; 13];
+    let sizes = vec![1u32; 13];
     let doms = dominators::compute(&g, &all_essential(&g), &sizes);
     let want = [r, r, r, r, r, r, c, c, r, r, gg, r, d];
     assert_eq!(doms.idom, want.iter().map(|&x| x as u32).collect::<Vec<_>>());
@@ -468,4 +468,13 @@ fn thousands_of_mutated_snapshots_never_panic() {
     }
     // Some mutations (inside strings or numbers) leave a valid snapshot: both paths ran.
     assert!(ok > 0 && ok < 4000, "ok = {ok}");
+}
+
+/// Profiling aid: `RSHEAPDUMP_BENCH_FILE=x.heapsnapshot cargo test --release --lib bench_file -- --ignored`.
+#[test]
+#[ignore]
+fn bench_file() {
+    let Some(path) = std::env::var_os("RSHEAPDUMP_BENCH_FILE") else { return };
+    let s = super::summarize_file(std::path::Path::new(&path), &|_, _| {}).expect("analyzes");
+    eprintln!("{} classes, total {}", s.classes.len(), s.statistics.total);
 }
