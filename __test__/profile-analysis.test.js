@@ -320,6 +320,27 @@ test('CLI: top, top --tree, top --json, fold, flame, heap top, errors and exit c
   for (const cmd of ['top', 'fold', 'flame']) assert.match(r.stdout, new RegExp(`\\n  ${cmd} +\\S`));
 });
 
+test('a 100,000-deep profile goes through the addon and the CLI without overflowing a stack', async () => {
+  const depth = 100000;
+  const nodes = [];
+  for (let id = 1; id <= depth; id++) {
+    nodes.push({ id, callFrame: { functionName: id === 1 ? '(root)' : `deep${id % 10}`, scriptId: '1', url: 'file:///deep.js', lineNumber: id % 10, columnNumber: 0 }, hitCount: 0, children: id < depth ? [id + 1] : [] });
+  }
+  const deep = path.join(dir, 'profile-deep.cpuprofile');
+  fs.writeFileSync(deep, JSON.stringify({ nodes, startTime: 0, endTime: 2000, samples: [depth, depth, 2], timeDeltas: [1000, 500, 500] }));
+  const a = await rsheapdump.analyzeCpuProfile(deep, { tree: true });
+  assert.equal(a.tree.length, depth - 1);
+  assert.equal(a.tree.at(-1).depth, depth - 2);
+  assert.equal(a.functions.reduce((s, f) => s + f.selfCount, 0), 3);
+  assert.ok(a.functions.every((f) => f.totalCount <= 3), 'recursion counted once per sample');
+  const folded = await rsheapdump.foldProfile(deep);
+  assert.equal(folded.trimEnd().split('\n').length, 2);
+  assert.equal(XMLValidator.validate(await rsheapdump.flameGraph(deep)), true);
+  const r = cli(['top', deep, '--tree', '--min-percent', '0'], { maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\[99998\] deep0 /, 'deep rows show their depth instead of ever more indentation');
+});
+
 test('a profile from our own stopCpuProfile analyzes the same way', { skip: typeof rsheapdump.stopCpuProfile !== 'function' && 'stopCpuProfile is not available' }, async () => {
   function rsheapdumpOwnHot(ms) {
     const end = Date.now() + ms;

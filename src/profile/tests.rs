@@ -385,3 +385,24 @@ fn deep_heap_profile_does_not_overflow() {
         assert!(flame::render(&f, &flame::Options::default()).ends_with("</svg>\n"));
     });
 }
+
+#[test]
+fn out_of_order_time_deltas_never_give_negative_time() {
+    // The third timestamp goes back in time (it happens in real files); that sample counts 0.
+    let nodes = [node(1, "(root)", -1, &[2, 3]), node(2, "a", 1, &[]), node(3, "b", 2, &[])];
+    let text = format!(r#"{{"nodes":[{}],"startTime":0,"endTime":100,"samples":[2,3,2],"timeDeltas":[10,50,-20]}}"#, nodes.join(","));
+    let p = parse(text.as_bytes(), Options { timing: Timing::Deltas }).unwrap();
+    assert!(p.nodes.iter().all(|n| n.value >= 0.0));
+    let a = p.nodes.iter().find(|n| n.id == 2).unwrap();
+    let b = p.nodes.iter().find(|n| n.id == 3).unwrap();
+    // a: 10→60 (50 µs) + 40→100 (60 µs); b: 60→40, clamped to 0.
+    assert_eq!((a.value, b.value), (110.0, 0.0));
+}
+
+#[test]
+fn legacy_head_cpu_profiles_are_refused_clearly() {
+    let legacy = r#"{"head":{"functionName":"(root)","id":1,"children":[]},"startTime":0,"endTime":1,"samples":[1],"timestamps":[0]}"#;
+    let e = parse(legacy.as_bytes(), Options::default()).unwrap_err();
+    assert_eq!(e.code, INVALID);
+    assert!(e.message.contains("legacy"), "{}", e.message);
+}
