@@ -14,6 +14,7 @@ require('./native').lowerThreadPriority();
 
 const JOBS = {
   snapshot: require('./worker/snapshot').snapshot,
+  profileAbandon: require('./worker/profile').jobs.profileAbandon,
   cpuStart: require('./worker/profile').jobs.cpuStart,
   cpuStop: require('./worker/profile').jobs.cpuStop,
   heapStart: require('./worker/profile').jobs.heapStart,

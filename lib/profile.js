@@ -124,8 +124,29 @@ function noProfileError(kind) {
   return rsError('NO_PROFILE', `no ${k.what} is running; call ${k.start}() first`);
 }
 
+/** Stops sent to the worker and not settled yet. */
+let stopping = 0;
+
+/**
+ * On exit with a profile running (or a stop in flight), let the worker discard it and disconnect
+ * its session first; otherwise Node prints "Waiting for the debugger to disconnect..." on
+ * process.exit(). The worker answers within milliseconds; the wait is bounded.
+ */
+function onExit() {
+  if (!active.cpu && !active.heap && stopping === 0) return;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  client.request('profileAbandon', { flag }).catch(() => {});
+  Atomics.wait(flag, 0, 0, EXIT_WAIT_MS);
+}
+const EXIT_WAIT_MS = 500;
+let exitHook = false;
+
 function start(kind, job, payload) {
   if (active[kind]) return Promise.reject(runningError(kind));
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', onExit);
+  }
   const token = {};
   active[kind] = token;
   return client.request(job, payload).then(
@@ -155,10 +176,18 @@ function stop(kind, job, o) {
     }
   }
   active[kind] = null;
-  return client.request(job, { sinkId, returnProfile: o.returnProfile }).catch((err) => {
-    if (sinkId !== null) native.sinkAbort(sinkId);
-    throw err;
-  });
+  stopping++;
+  return client.request(job, { sinkId, returnProfile: o.returnProfile }).then(
+    (r) => {
+      stopping--;
+      return r;
+    },
+    (err) => {
+      stopping--;
+      if (sinkId !== null) native.sinkAbort(sinkId);
+      throw err;
+    },
+  );
 }
 
 function stopResult(r, returnProfile) {

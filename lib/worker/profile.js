@@ -202,6 +202,28 @@ async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = 1000 } 
   return written;
 }
 
+// --- process exit ------------------------------------------------------------------------------
+
+/**
+ * The main thread is exiting (process.exit() or the end of its event loop) while a profile runs:
+ * discard every profile so the session disconnects, then set flag[0] = 1 and wake the main thread,
+ * which waits (bounded) in its 'exit' listener. Otherwise Node prints "Waiting for the debugger
+ * to disconnect..." on exit. Runs outside the job queue: the job returns at once.
+ */
+async function abandonAll(flag) {
+  try {
+    for (const kind of ['cpu', 'heap']) {
+      const cur = state[kind];
+      if (!cur) continue;
+      const method = kind === 'cpu' ? 'Profiler.stop' : 'HeapProfiler.stopSampling';
+      await end(kind, cur.owner, () => post(method)).catch(() => {});
+    }
+  } finally {
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  }
+}
+
 // --- jobs (registered in lib/capture-worker.js) ----------------------------------------------
 
 module.exports = {
@@ -221,6 +243,7 @@ module.exports = {
         includeObjectsCollectedByMinorGC: o.includeObjectsCollectedByMinorGC,
       }),
     heapStop: (msg) => heapStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
+    profileAbandon: ({ flag }) => void setImmediate(abandonAll, flag),
     cpuProfileFor: ({ options: o }) => cpuProfileFor({ seconds: o.seconds, filename: o.filename, gzip: o.gzip, intervalUs: o.intervalUs }),
   },
 };
