@@ -6,6 +6,7 @@ use super::bits::Bits;
 use super::dominators::{self, Dominators};
 use super::essential::{essential_edges, EphemeronNames};
 use super::graph::Graph;
+use super::strings::Added;
 use super::{classes, distances, dom_state, flags, interfaces, shallow, trace, Phase};
 use std::time::Instant;
 
@@ -41,46 +42,49 @@ pub fn analyze(mut graph: Graph, progress: &dyn Fn(Phase, f64)) -> Analysis {
     let essential = essential_edges(&graph, &page_owned, &eph);
     trace("essential", t);
     progress(Phase::Graph, 0.4);
-    let t = Instant::now();
-    let self_sizes = shallow::transferred_sizes(&graph);
-    trace("shallow", t);
-    progress(Phase::Graph, 0.6);
-
-    // Dominators are the longest step and need none of the names: on a second core they run
-    // while distances and classes are computed here.
+    // The dominator tree is the longest step and reads only edges: on a second core it runs
+    // while sizes, distances and classes are computed here. New class names are collected
+    // aside (`added`) and appended once the graph is no longer shared.
+    let mut added = Added::after(&graph.strings);
     let g = &graph;
-    let (doms, dist) = std::thread::scope(|s| {
+    let (tree, self_sizes, dist, class_of) = std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .name("rsheapdump-dominators".into())
             .spawn_scoped(s, || {
                 let t = Instant::now();
-                let d = dominators::compute(g, &essential, &self_sizes);
+                let tree = dominators::tree(g, &essential);
                 trace("dominators", t);
-                d
+                tree
             })
             .ok();
         let t = Instant::now();
+        let self_sizes = shallow::transferred_sizes(g);
+        trace("shallow", t);
+        progress(Phase::Graph, 0.5);
+        let t = Instant::now();
         let dist = distances::distances(g, &eph);
         trace("distances", t);
-        progress(Phase::Graph, 0.8);
-        let doms = match handle {
+        progress(Phase::Graph, 0.7);
+        let t = Instant::now();
+        let mut class_of = classes::class_names_into(g, &mut added);
+        trace("classes", t);
+        let t = Instant::now();
+        let defs = interfaces::infer(g);
+        interfaces::apply_into(g, &defs, &mut class_of, &mut added);
+        trace("interfaces", t);
+        progress(Phase::Dominators, 0.0);
+        let tree = match handle {
             Some(h) => h.join().ok(),
             None => None,
         };
-        (doms, dist)
+        (tree, self_sizes, dist, class_of)
     });
-    progress(Phase::Dominators, 0.0);
     // No thread (or it died): compute inline; the result is the same.
-    let Dominators { idom, retained } = doms.unwrap_or_else(|| dominators::compute(&graph, &essential, &self_sizes));
+    let tree = tree.unwrap_or_else(|| dominators::tree(&graph, &essential));
     drop(essential);
-    progress(Phase::Dominators, 0.5);
-    let t = Instant::now();
-    let mut class_of = classes::class_names(&mut graph);
-    trace("classes", t);
-    let t = Instant::now();
-    let defs = interfaces::infer(&graph);
-    interfaces::apply(&mut graph, &defs, &mut class_of);
-    trace("interfaces", t);
+    added.append_to(&mut graph.strings);
+    progress(Phase::Dominators, 0.8);
+    let Dominators { idom, retained } = tree.finish(&self_sizes);
     progress(Phase::Dominators, 1.0);
     Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned }
 }

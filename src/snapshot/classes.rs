@@ -9,17 +9,26 @@
 use std::collections::HashMap;
 
 use super::graph::Graph;
+use super::strings::Added;
 
 /// Assigns a class (a string index) to every node; may append names to `g.strings`.
 pub fn class_names(g: &mut Graph) -> Vec<u32> {
+    let mut added = Added::after(&g.strings);
+    let class = class_names_into(g, &mut added);
+    added.append_to(&mut g.strings);
+    class
+}
+
+/// Assigns a class to every node, collecting new names in `added` (the graph stays shared).
+pub fn class_names_into(g: &Graph, added: &mut Added) -> Vec<u32> {
     let k = g.kinds;
-    let mut added: HashMap<String, u32> = HashMap::new();
-    let mut index_for = |g: &mut Graph, s: &str| -> u32 {
-        if let Some(&i) = added.get(s) {
+    let mut table: HashMap<String, u32> = HashMap::new();
+    let mut index_for = |_: &Graph, s: &str| -> u32 {
+        if let Some(&i) = table.get(s) {
             return i;
         }
-        let i = g.strings.push(s);
-        added.insert(s.to_owned(), i);
+        let i = added.push(s);
+        table.insert(s.to_owned(), i);
         i
     };
     let hidden = index_for(g, "(system)");

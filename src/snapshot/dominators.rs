@@ -25,6 +25,44 @@ pub struct Dominators {
 /// compares DFS numbers, so the result is the same as DevTools' (which works on node ordinals),
 /// but the arrays are then walked nearly in order, which is several times faster on big graphs.
 pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u32]) -> Dominators {
+    tree(g, essential).finish(self_sizes)
+}
+
+/// The dominator tree in DFS numbering, before sizes are known.
+pub struct Tree {
+    /// DFS number -> node ordinal (index 0 unused).
+    vertex: Vec<u32>,
+    /// DFS number -> immediate dominator's DFS number.
+    dom: Vec<u32>,
+    /// Nodes numbered (all of them).
+    n: u32,
+}
+
+impl Tree {
+    /// Node ordinals and retained sizes from the DFS-numbered tree.
+    pub fn finish(self, self_sizes: &[u32]) -> Dominators {
+        let Tree { vertex, dom, n } = self;
+        let nc = vertex.len() - 1;
+        let len = vertex.len();
+        // Retained sizes, accumulated in decreasing DFS order as DevTools does.
+        let mut ret: Vec<f64> = (0..len).map(|i| if i == 0 { 0.0 } else { self_sizes[vertex[i] as usize] as f64 }).collect();
+        for w in (2..=n as usize).rev() {
+            ret[dom[w] as usize] += ret[w];
+        }
+        let mut idom = vec![0u32; nc];
+        let mut retained = vec![0f64; nc];
+        for w in 1..=n as usize {
+            let node = vertex[w] as usize;
+            idom[node] = vertex[dom[w] as usize];
+            retained[node] = ret[w];
+        }
+        Dominators { idom, retained }
+    }
+}
+
+/// The Lengauer–Tarjan part: reads only the graph's edges, so it can run on another thread
+/// while sizes, distances and names are computed.
+pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     let nc = g.node_count();
     let len = nc + 1;
     let first_edge = &g.first_edge;
@@ -175,20 +213,7 @@ pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u32]) -> Dominators {
         }
     }
     drop(semi);
-
-    // Retained sizes, accumulated in decreasing DFS order as DevTools does.
-    let mut ret: Vec<f64> = (0..len).map(|i| if i == 0 { 0.0 } else { self_sizes[vertex[i] as usize] as f64 }).collect();
-    for w in (2..=n as usize).rev() {
-        ret[dom[w] as usize] += ret[w];
-    }
-    let mut idom = vec![0u32; nc];
-    let mut retained = vec![0f64; nc];
-    for w in 1..=n as usize {
-        let node = vertex[w] as usize;
-        idom[node] = vertex[dom[w] as usize];
-        retained[node] = ret[w];
-    }
-    Dominators { idom, retained }
+    Tree { vertex, dom, n }
 }
 
 /// Predecessors over essential edges, in DFS numbers, grouped by target (`first` has `len + 1`

@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::graph::Graph;
+use super::strings::Added;
 
 /// Longest interface name DevTools builds (it may be exceeded by the first property alone).
 const MAX_INTERFACE_NAME_LENGTH: usize = 120;
@@ -142,6 +143,13 @@ fn better(a: (usize, usize), b: (usize, usize)) -> (usize, usize) {
 
 /// Re-classes plain objects by the interfaces; may append interface names to `g.strings`.
 pub fn apply(g: &mut Graph, defs: &[Interface], class: &mut [u32]) {
+    let mut added = Added::after(&g.strings);
+    apply_into(g, defs, class, &mut added);
+    added.append_to(&mut g.strings);
+}
+
+/// Re-classes plain objects, collecting interface names in `added` (the graph stays shared).
+pub fn apply_into(g: &Graph, defs: &[Interface], class: &mut [u32], added: &mut Added) {
     if defs.is_empty() {
         return;
     }
@@ -244,7 +252,7 @@ pub fn apply(g: &mut Graph, defs: &[Interface], class: &mut [u32]) {
             let idx = match class_of_def[di] {
                 Some(i) => i,
                 None => {
-                    let i = g.strings.push(&defs[di].name);
+                    let i = added.push(&defs[di].name);
                     class_of_def[di] = Some(i);
                     i
                 }

@@ -57,6 +57,44 @@ impl Strings {
     }
 }
 
+/// Strings to be appended to a table later, numbered as if they already were: lets a step that
+/// derives names run while another thread still reads the graph.
+#[derive(Debug, Default)]
+pub struct Added {
+    base: u32,
+    strings: Vec<String>,
+}
+
+impl Added {
+    /// New strings numbered from `table.len()`.
+    pub fn after(table: &Strings) -> Self {
+        Added { base: table.len() as u32, strings: Vec::new() }
+    }
+
+    /// Adds a string (no deduplication, as DevTools' `addString`) and returns its future index.
+    pub fn push(&mut self, s: &str) -> u32 {
+        self.strings.push(s.to_owned());
+        self.base + self.strings.len() as u32 - 1
+    }
+
+    /// The string at `i`, from the table or from the added ones.
+    pub fn get<'a>(&'a self, table: &'a Strings, i: u32) -> &'a str {
+        if i < self.base {
+            table.get(i)
+        } else {
+            self.strings.get((i - self.base) as usize).map_or("", |s| s.as_str())
+        }
+    }
+
+    /// Appends the added strings to `table` (which must not have grown meanwhile).
+    pub fn append_to(self, table: &mut Strings) {
+        debug_assert_eq!(table.len() as u32, self.base);
+        for s in &self.strings {
+            table.push(s);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
