@@ -3,6 +3,8 @@
 
 const { writeSnapshot } = require('./lib/snapshot');
 const { analyzeSnapshot, analyzeSnapshotSync } = require('./lib/analyze');
+const { diffSnapshots, diffSnapshotsSync, findLeaks, findLeaksSync, retainerPaths, retainerPathsSync } = require('./lib/compare');
+const { assertNoLeak } = require('./lib/assert-no-leak');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
 const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./lib/native');
@@ -18,6 +20,13 @@ module.exports = {
   flameGraphSync,
   analyzeSnapshot,
   analyzeSnapshotSync,
+  diffSnapshots,
+  diffSnapshotsSync,
+  findLeaks,
+  findLeaksSync,
+  retainerPaths,
+  retainerPathsSync,
+  assertNoLeak,
   writeSnapshot,
   createDebugHandler,
   startCpuProfile,

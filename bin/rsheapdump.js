@@ -11,6 +11,9 @@ const COMMANDS = {
   fold: '../lib/cli/fold.js',
   flame: '../lib/cli/flame.js',
   summary: '../lib/cli/summary.js',
+  diff: '../lib/cli/diff.js',
+  leaks: '../lib/cli/leaks.js',
+  retainers: '../lib/cli/retainers.js',
 };
 
 function help() {

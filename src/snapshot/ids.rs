@@ -124,8 +124,9 @@ pub fn check_related(earlier: &IdSet, later: &Graph, what: &str) -> Result<Overl
         return Err(Error::new(
             ERR_UNRELATED,
             format!(
-                "{what} are not snapshots of the same process: {detail}. Object ids only match within one process; \
-                 take all snapshots from the same running program (e.g. with writeSnapshot() before and after the action)"
+                "{what} are not snapshots of the same process: {detail}. Object ids only match within one process, and V8 renumbers objects when an \
+                 inspector session (DevTools, or one that took a snapshot) detaches: take all snapshots from the same running \
+                 program with v8.writeHeapSnapshot(), heapdump, or one DevTools session"
             ),
         ));
     }

@@ -40,6 +40,12 @@ pub struct RawStep {
 impl ShortestPaths {
     /// Runs the search: user roots first, then everything else from the root.
     pub fn compute(g: &Graph) -> ShortestPaths {
+        Self::compute_skipping(g, &|_| false)
+    }
+
+    /// Like [`compute`](Self::compute), but never leaves a node for which `skip` is true: what
+    /// only such nodes hold counts as unreached.
+    pub fn compute_skipping(g: &Graph, skip: &dyn Fn(u32) -> bool) -> ShortestPaths {
         let n = g.node_count();
         let weak = g.kinds.e_weak;
         let mut parent = vec![NO_PARENT; n];
@@ -57,6 +63,9 @@ impl ShortestPaths {
             while i < queue.len() {
                 let v = queue[i];
                 i += 1;
+                if skip(v) {
+                    continue;
+                }
                 for e in g.edges(v) {
                     let to = g.edge_to[e];
                     if g.edge_type[e] == weak || to == root || parent[to as usize] != NO_PARENT {

@@ -1,0 +1,111 @@
+'use strict';
+// `rsheapdump diff <before> <after>`: the Comparison view of Chrome DevTools' Memory panel,
+// from the Rust analyzer, as a table or JSON.
+
+const common = require('./common');
+const { progressReporter } = require('./report');
+
+const summary = 'what changed between two snapshots, per class (DevTools Comparison)';
+
+const usage = `Usage: rsheapdump diff <before> <after> [--json] [--top N] [--sort KEY]
+
+Prints what the Comparison view of Chrome DevTools' Memory panel shows for two
+heap snapshots of the same process (.heapsnapshot or .heapsnapshot.gz): per
+class, the objects new in <after> and those of <before> gone from it, matched by
+object id, with their shallow sizes. Classes without change are left out.
+
+Options:
+  --json        machine-readable output
+  --top N       print the first N classes (default 25 for the table, all for
+                --json; 0 means all)
+  --sort KEY    size (size delta, default), count (count delta), new, deleted,
+                alloc, freed or name
+  -h, --help    show this help
+
+Snapshots of different processes are refused (ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS):
+object ids only match within one process.
+
+Exit codes: 0 ok, 1 the files could not be read or compared, 2 usage error.
+`;
+
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const SORTS = {
+  size: (a, b) => b.sizeDelta - a.sizeDelta || b.countDelta - a.countDelta || cmp(a.name, b.name),
+  count: (a, b) => b.countDelta - a.countDelta || b.sizeDelta - a.sizeDelta || cmp(a.name, b.name),
+  new: (a, b) => b.newCount - a.newCount || cmp(a.name, b.name),
+  deleted: (a, b) => b.deletedCount - a.deletedCount || cmp(a.name, b.name),
+  alloc: (a, b) => b.allocSize - a.allocSize || cmp(a.name, b.name),
+  freed: (a, b) => b.freedSize - a.freedSize || cmp(a.name, b.name),
+  name: (a, b) => cmp(a.name, b.name) || cmp(a.key, b.key),
+};
+
+/** A signed number with separators, as DevTools shows deltas. */
+function signed(n) {
+  return (n > 0 ? '+' : n < 0 ? '\u2212' : '') + common.bytes(Math.abs(n));
+}
+
+function ellipsize(s, max) {
+  return s.length > max ? s.slice(0, max - 1) + '\u2026' : s;
+}
+
+/** Formats the rows as a table with right-aligned numbers. */
+function table(result, classes) {
+  const rows = classes.map((c) => [
+    ellipsize(c.name, 60),
+    common.bytes(c.newCount),
+    common.bytes(c.deletedCount),
+    signed(c.countDelta),
+    common.bytes(c.allocSize),
+    common.bytes(c.freedSize),
+    signed(c.sizeDelta),
+  ]);
+  const head = ['Constructor', '# New', '# Deleted', '# Delta', 'Alloc. Size', 'Freed Size', 'Size Delta'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const total = result.classes.reduce((n, c) => n + c.sizeDelta, 0);
+  const out = [
+    `${common.bytes(result.baseNodeCount)} \u2192 ${common.bytes(result.targetNodeCount)} nodes, ${common.bytes(result.sharedIds)} ids in both; ` +
+      `${result.classes.length} classes changed, size delta ${signed(total)} bytes`,
+    '',
+    line(head),
+    ...rows.map(line),
+  ];
+  return out.join('\n') + '\n';
+}
+
+/** Runs the subcommand; returns the exit code. */
+function main(argv) {
+  const { values, positionals } = common.parse(argv, {
+    json: { type: 'boolean' },
+    top: { type: 'string' },
+    sort: { type: 'string' },
+  });
+  if (positionals.length !== 2) throw new common.UsageError('expected two snapshot files: <before> <after>');
+  const sort = values.sort ?? 'size';
+  if (!Object.hasOwn(SORTS, sort)) throw new common.UsageError(`--sort must be one of ${Object.keys(SORTS).join(', ')}`);
+  let top = values.json ? 0 : 25;
+  if (values.top !== undefined) {
+    if (!/^\d+$/.test(values.top)) throw new common.UsageError('--top needs a whole number');
+    top = Number(values.top);
+  }
+
+  const { diffSnapshotsSync } = require('../compare');
+  const progress = common.progress();
+  let result;
+  try {
+    result = diffSnapshotsSync(positionals[0], positionals[1], progressReporter(progress));
+  } finally {
+    progress.done();
+  }
+  const classes = result.classes.slice().sort(SORTS[sort]);
+  const shown = top > 0 ? classes.slice(0, top) : classes;
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ ...result, classes: shown }, null, 2) + '\n');
+  } else {
+    process.stdout.write(table(result, shown));
+    if (shown.length < classes.length) process.stdout.write(`\u2026 ${classes.length - shown.length} more classes (--top 0 for all)\n`);
+  }
+  return 0;
+}
+
+module.exports = { summary, usage, main };

@@ -1,0 +1,105 @@
+'use strict';
+// Comparing snapshots: DevTools' Comparison (diffSnapshots), three-snapshot leak finding
+// (findLeaks) and retainer paths (retainerPaths). Argument checks here; the work in Rust
+// (src/snapshot/{diff,leaks,retainers}.rs), off the event loop for the promise versions.
+
+const { invalidArgType, invalidArgValue } = require('./errors');
+const native = require('./native');
+
+function checkPath(name, path) {
+  if (typeof path !== 'string' || path === '') throw invalidArgType(name, 'a non-empty string', path);
+}
+
+function checkProgress(onProgress) {
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidArgType('onProgress', 'a function', onProgress);
+}
+
+/** A whole number >= 0 (0 meaning "no limit"), or the default when undefined. */
+function limitOf(name, value, fallback) {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw invalidArgValue(name, value, 'must be a whole number >= 0', RangeError);
+  return value;
+}
+
+function checkOptions(options) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
+  return options;
+}
+
+/**
+ * Compares two snapshots of one process as DevTools' Comparison view does; resolves to
+ * `{ classes: [{ name, key, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }],
+ * baseNodeCount, targetNodeCount, sharedIds }`, largest size delta first. Snapshots of different
+ * processes reject with ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS.
+ */
+function diffSnapshots(base, target) {
+  checkPath('base', base);
+  checkPath('target', target);
+  return native.diffSnapshots(base, target);
+}
+
+/** The blocking twin of diffSnapshots; `onProgress(label, fraction)` reports progress. */
+function diffSnapshotsSync(base, target, onProgress) {
+  checkPath('base', base);
+  checkPath('target', target);
+  checkProgress(onProgress);
+  return native.diffSnapshotsSync(base, target, onProgress);
+}
+
+/**
+ * Objects allocated after `base`, present in `target` and still alive in `final` (memlab's
+ * model, every object counted), clustered by class and retainer path, largest retained size
+ * first. `options.limit`: clusters to return (default 20, 0 for all).
+ */
+function findLeaks(base, target, final, options) {
+  checkPath('base', base);
+  checkPath('target', target);
+  checkPath('final', final);
+  const limit = limitOf('options.limit', checkOptions(options).limit, 20);
+  return native.findLeaks(base, target, final, limit);
+}
+
+/** The blocking twin of findLeaks; `onProgress(label, fraction)` reports progress. */
+function findLeaksSync(base, target, final, options, onProgress) {
+  checkPath('base', base);
+  checkPath('target', target);
+  checkPath('final', final);
+  const limit = limitOf('options.limit', checkOptions(options).limit, 20);
+  checkProgress(onProgress);
+  return native.findLeaksSync(base, target, final, limit, onProgress);
+}
+
+/** Validates `{ className } | { id }` and the limit; returns the native call's arguments. */
+function retainerQuery(file, query) {
+  checkPath('file', file);
+  if (query === null || typeof query !== 'object') throw invalidArgType('query', 'an object ({ className } or { id })', query);
+  const { className, id } = query;
+  if ((className === undefined) === (id === undefined)) throw invalidArgValue('query', query, 'must have exactly one of className and id');
+  if (className !== undefined && (typeof className !== 'string' || className === '')) throw invalidArgType('query.className', 'a non-empty string', className);
+  if (id !== undefined) {
+    if (typeof id !== 'number') throw invalidArgType('query.id', 'of type number', id);
+    if (!Number.isSafeInteger(id) || id < 0) throw invalidArgValue('query.id', id, 'must be a node id (a whole number >= 0)', RangeError);
+  }
+  const limit = limitOf('query.limit', query.limit, className !== undefined ? 10 : 5);
+  return [file, className ?? null, id ?? 0, limit];
+}
+
+/**
+ * Shortest retainer paths from the GC roots (weak edges excluded). `{ className }`: every object
+ * of the class, grouped by path shape, most objects first (default limit 10 groups); `{ id }`:
+ * one path through each direct retainer of the node, nearest first (default limit 5).
+ */
+function retainerPaths(file, query) {
+  return native.retainerPaths(...retainerQuery(file, query));
+}
+
+/** The blocking twin of retainerPaths; `onProgress(phase, fraction)` reports progress. */
+function retainerPathsSync(file, query, onProgress) {
+  const args = retainerQuery(file, query);
+  checkProgress(onProgress);
+  return native.retainerPathsSync(...args, onProgress);
+}
+
+module.exports = { diffSnapshots, diffSnapshotsSync, findLeaks, findLeaksSync, retainerPaths, retainerPathsSync };
