@@ -135,6 +135,17 @@ impl<'p> Input<'p> {
         self.progress = Some(f);
     }
 
+    /// An upper bound on how many numbers the rest of the input can hold, to bound reservations
+    /// made from declared counts: a number takes at least two bytes (digit and comma). Gzip
+    /// hides the real size, so there the bound is a modest fixed amount (vectors still grow).
+    pub fn max_numbers(&self) -> u64 {
+        if self.gzip {
+            1 << 22
+        } else {
+            self.raw_total / 2 + 1
+        }
+    }
+
     /// Whether the input is gzip-compressed.
     pub fn is_gzip(&self) -> bool {
         self.gzip

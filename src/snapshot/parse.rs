@@ -150,7 +150,8 @@ fn require_array(inp: &Input<'_>, peek: Option<u8>, what: &str) -> Result<()> {
 
 fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
     let nfc = m.node_fields.len();
-    let cap = (m.node_count.min(1 << 31)) as usize;
+    // The declared count is only a hint: a bogus header must not reserve gigabytes.
+    let cap = m.node_count.min(inp.max_numbers() / nfc as u64) as usize;
     let has_det = m.node_fields.contains(&NodeField::Detachedness);
     let mut n = Nodes {
         ty: Vec::with_capacity(cap),
@@ -221,7 +222,9 @@ fn read_edges(inp: &mut Input<'_>, m: &Meta, nodes: &Nodes) -> Result<Edges> {
     let nfc = m.node_fields.len() as u64;
     let node_count = nodes.ty.len() as u64;
     let expected = *nodes.first_edge.last().unwrap_or(&0) as usize;
-    let mut e = Edges { ty: Vec::with_capacity(expected), name: Vec::with_capacity(expected), to: Vec::with_capacity(expected) };
+    // The nodes' edge counts are only a hint until the edges are read: bound the reservation.
+    let cap = (expected as u64).min(inp.max_numbers() / efc as u64) as usize;
+    let mut e = Edges { ty: Vec::with_capacity(cap), name: Vec::with_capacity(cap), to: Vec::with_capacity(cap) };
     let types = m.edge_types.len() as u64;
     let at = |f: EdgeField| m.edge_fields.iter().position(|&x| x == f).unwrap_or(0);
     let (o_type, o_name, o_to) = (at(EdgeField::Type), at(EdgeField::Name), at(EdgeField::To));

@@ -478,3 +478,18 @@ fn bench_file() {
     let s = super::summarize_file(std::path::Path::new(&path), &|_, _| {}).expect("analyzes");
     eprintln!("{} classes, total {}", s.classes.len(), s.statistics.total);
 }
+
+#[test]
+fn bogus_counts_do_not_reserve_memory() {
+    // A tiny file declaring billions of nodes and edges: refused quickly, nothing huge reserved.
+    let mut b = Builder::default();
+    b.node("synthetic", "", 1, 0);
+    let text = b.json().replacen(r#""node_count":1"#, r#""node_count":4000000000"#, 1).replacen(
+        r#""nodes":[9,0,1,0,0,0,0]"#,
+        r#""nodes":[9,0,1,0,4000000000,0,0]"#,
+        1,
+    );
+    assert!(text.contains("4000000000,0,0]"));
+    let e = parse_err(text.as_bytes());
+    assert!(e.message.contains("add up to 4000000000"), "{}", e.message);
+}
