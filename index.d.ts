@@ -179,3 +179,113 @@ export function foldProfileSync(file: string, options?: ProfileOptions): string
 export function flameGraph(file: string, options?: ProfileOptions): Promise<string>
 /** Blocking twin of {@link flameGraph}. */
 export function flameGraphSync(file: string, options?: ProfileOptions): string
+
+// <profiles>
+/** A V8 call frame, as in DevTools protocol profiles. `lineNumber`/`columnNumber` are 0-based. */
+export interface ProfileCallFrame {
+  functionName: string
+  scriptId: string
+  url: string
+  lineNumber: number
+  columnNumber: number
+}
+
+/** A node of a CPU profile's call tree. */
+export interface CpuProfileNode {
+  id: number
+  callFrame: ProfileCallFrame
+  hitCount?: number
+  children?: number[]
+  deoptReason?: string
+  positionTicks?: { line: number; ticks: number }[]
+}
+
+/** A `.cpuprofile`: exactly what `node --cpu-prof` writes. Times in µs. */
+export interface CpuProfile {
+  nodes: CpuProfileNode[]
+  startTime: number
+  endTime: number
+  /** Node id of each sample. */
+  samples: number[]
+  /** µs since the previous sample (the first: since `startTime`). */
+  timeDeltas: number[]
+}
+
+/** A node of a sampling heap profile's allocation tree. */
+export interface HeapProfileNode {
+  callFrame: ProfileCallFrame
+  /** Bytes sampled as allocated here (still live when the profile stopped, unless asked otherwise). */
+  selfSize: number
+  id: number
+  children: HeapProfileNode[]
+}
+
+/** A `.heapprofile`: exactly what `node --heap-prof` writes. */
+export interface HeapProfile {
+  head: HeapProfileNode
+  samples: { size: number; nodeId: number; ordinal: number }[]
+}
+
+/** Options of {@link startCpuProfile}. */
+export interface CpuProfileStartOptions {
+  /** Sampling interval in µs: an integer from 10 to 1,000,000. Default 1000 (as `node --cpu-prof`). */
+  samplingIntervalUs?: number
+}
+
+/** Options of {@link startHeapSampling}. */
+export interface HeapSamplingStartOptions {
+  /** Mean bytes between samples: an integer from 1 to 1 GiB. Default 32768 (`node --heap-prof` uses 524288). */
+  samplingIntervalBytes?: number
+  /** Keep samples of objects a major GC has collected (default false: live objects only). */
+  includeObjectsCollectedByMajorGC?: boolean
+  /** Keep samples of objects a minor GC has collected (default false). */
+  includeObjectsCollectedByMinorGC?: boolean
+}
+
+/** Options of {@link stopCpuProfile} and {@link stopHeapSampling}. */
+export interface ProfileStopOptions {
+  /**
+   * The file. Default: Node's name `CPU.<yyyymmdd>.<hhmmss>.<pid>.0.<seq>.cpuprofile` (or
+   * `Heap.….heapprofile`) in the cwd. Opened before the profiler stops: a bad path rejects and the
+   * profile keeps running.
+   */
+  filename?: string
+  /** `true` (level 1), a level from 1 to 9, or `false`. A `.gz` name implies gzip; gzip adds `.gz`. */
+  gzip?: boolean | number
+  /** Resolve to the profile object instead and write no file (not with `filename`/`gzip`). */
+  returnProfile?: boolean
+}
+
+/**
+ * Starts a CPU profile of the main thread, driven by the capture worker (works while the main
+ * thread is busy). Rejects with `ERR_RSHEAPDUMP_PROFILE_RUNNING` if one is running.
+ */
+export function startCpuProfile(options?: CpuProfileStartOptions): Promise<void>
+/**
+ * Stops the CPU profile; the worker serializes and writes it (0600, `.partial` then renamed).
+ * Resolves to the absolute file name. Rejects with `ERR_RSHEAPDUMP_NO_PROFILE` without a start.
+ */
+export function stopCpuProfile(options?: ProfileStopOptions & { returnProfile?: false }): Promise<string>
+export function stopCpuProfile(options: { returnProfile: true }): Promise<CpuProfile>
+/** Starts V8's sampling heap profiler. Rejects with `ERR_RSHEAPDUMP_PROFILE_RUNNING` if one is running. */
+export function startHeapSampling(options?: HeapSamplingStartOptions): Promise<void>
+/** Stops the sampling heap profile and writes it; like {@link stopCpuProfile}. */
+export function stopHeapSampling(options?: ProfileStopOptions & { returnProfile?: false }): Promise<string>
+export function stopHeapSampling(options: { returnProfile: true }): Promise<HeapProfile>
+
+/** Options of {@link profile}. */
+export interface ProfileCallOptions extends CpuProfileStartOptions, HeapSamplingStartOptions {
+  /** `'cpu'` (default) or `'heap'`. */
+  kind?: 'cpu' | 'heap'
+  /** Also write the profile to this file (or, with only `gzip`, to the default name). */
+  filename?: string
+  gzip?: boolean | number
+}
+
+/**
+ * Profiles one call of `fn` (awaited): resolves to its result, the profile object and, when
+ * `filename` or `gzip` is given, the file written. If `fn` throws, the profile is discarded.
+ */
+export function profile<T>(fn: () => T | Promise<T>, options?: ProfileCallOptions & { kind?: 'cpu' }): Promise<{ result: T; profile: CpuProfile; file?: string }>
+export function profile<T>(fn: () => T | Promise<T>, options: ProfileCallOptions & { kind: 'heap' }): Promise<{ result: T; profile: HeapProfile; file?: string }>
+// </profiles>
