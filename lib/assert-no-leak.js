@@ -65,9 +65,13 @@ function collect() {
  * three snapshots go; default a temporary directory), `keepSnapshots` (keep them; their paths
  * are on the error and the result). Resolves to the findLeaks report when nothing leaked.
  */
-async function assertNoLeak(fn, opts) {
+function assertNoLeak(fn, opts) {
+  // Wrong arguments throw synchronously, like Node's own APIs; everything else rejects.
   if (typeof fn !== 'function') throw invalidArgType('fn', 'a function', fn);
-  const o = options(opts);
+  return check(fn, options(opts));
+}
+
+async function check(fn, o) {
   const { writeHeapSnapshot } = require('node:v8');
   const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rsheapdump-leak-'));
   if (o.dir) fs.mkdirSync(dir, { recursive: true });
