@@ -68,6 +68,151 @@ export function analyzeSnapshot(path: string): Promise<SnapshotSummary>
 /** Blocking twin of {@link analyzeSnapshot}; `onProgress` is called on this thread. */
 export function analyzeSnapshotSync(path: string, onProgress?: (phase: 'parsing' | 'graph' | 'dominators', fraction: number) => void): SnapshotSummary
 
+/** One row of DevTools' Comparison view ({@link diffSnapshots}). */
+export interface SnapshotClassDiff {
+  name: string
+  /** DevTools' class key (`,Name` or `scriptId,line,column,Name`). */
+  key: string
+  /** Objects of the second snapshot the first does not have (`# New`). */
+  newCount: number
+  /** Objects of the first snapshot gone from the second (`# Deleted`). */
+  deletedCount: number
+  countDelta: number
+  /** Shallow size of the new objects (`Alloc. Size`). */
+  allocSize: number
+  /** Shallow size of the deleted objects (`Freed Size`). */
+  freedSize: number
+  sizeDelta: number
+}
+
+/** What {@link diffSnapshots} resolves to. */
+export interface SnapshotDiff {
+  /** Changed classes only, largest size delta first. */
+  classes: SnapshotClassDiff[]
+  baseNodeCount: number
+  targetNodeCount: number
+  /** Object ids present in both snapshots. */
+  sharedIds: number
+}
+
+/**
+ * Compares two snapshots of one process as DevTools' Comparison view does (objects matched by id),
+ * off the event loop. Snapshots of different processes reject with
+ * `ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS`.
+ */
+export function diffSnapshots(base: string, target: string): Promise<SnapshotDiff>
+/** Blocking twin of {@link diffSnapshots}; `onProgress` is called on this thread. */
+export function diffSnapshotsSync(base: string, target: string, onProgress?: (label: string, fraction: number) => void): SnapshotDiff
+
+/** One step of a retainer path, from a GC root towards the object. */
+export interface RetainerPathStep {
+  /** How the previous node holds this one: a property name, `[3]`, a closure variable... Absent on the first step. */
+  edge?: string
+  /** `property`, `element`, `context`, `internal`, `hidden`, `shortcut`. */
+  edgeType?: string
+  /** The node's snapshot id (`@id` in DevTools). */
+  id: number
+  /** Class as DevTools names it. */
+  className: string
+  /** The node's own name (constructor, function name, string text), at most 80 characters. */
+  name: string
+  /** `object`, `closure`, `array`, `synthetic`, `hidden`... */
+  nodeType: string
+  /** The constructor's source location `script:line:column` (one-based), where the snapshot has it. */
+  location?: string
+}
+
+/** A shortest retainer path from a GC root (strong edges only). */
+export interface RetainerPath {
+  steps: RetainerPathStep[]
+  /** The path was longer than 512 steps and its root side was cut. */
+  truncated: boolean
+}
+
+/** Leak roots of one class that share a retainer path shape. */
+export interface LeakCluster {
+  className: string
+  key: string
+  /** Leaked objects in the cluster (not counting leaked objects they retain). */
+  count: number
+  /** Their retained size together (they do not dominate each other). */
+  retainedSize: number
+  shallowSize: number
+  /** Ids of the first ones (at most 10) in the final snapshot. */
+  ids: number[]
+  /** The shortest retainer path of the first one. */
+  path: RetainerPath
+}
+
+/** What {@link findLeaks} resolves to. */
+export interface LeakReport {
+  /** Largest retained size first. */
+  clusters: LeakCluster[]
+  omittedClusters: number
+  /** Every leaked object per class (leak roots and what they hold), most first. */
+  classes: { name: string; key: string; count: number; shallowSize: number }[]
+  leakedObjects: number
+  leakRoots: number
+  retainedSize: number
+  /** Nodes in the baseline, target and final snapshots. */
+  nodeCounts: number[]
+}
+
+/**
+ * memlab's three-snapshot leak model, deterministic: objects allocated after `base`, present in
+ * `target` and still strongly reachable in `final`, clustered by class and shortest retainer path.
+ * `options.limit`: clusters to return (default 20, 0 = all).
+ */
+export function findLeaks(base: string, target: string, final: string, options?: { limit?: number }): Promise<LeakReport>
+/** Blocking twin of {@link findLeaks}; `onProgress` is called on this thread. */
+export function findLeaksSync(base: string, target: string, final: string, options?: { limit?: number }, onProgress?: (label: string, fraction: number) => void): LeakReport
+
+/** `{ className }` (every object of the class, grouped by path shape) or `{ id }` (one object). */
+export type RetainerQuery = ({ className: string; id?: undefined } | { id: number; className?: undefined }) & {
+  /** Groups (class) or paths (id) to return; default 10 / 5, 0 = all. */
+  limit?: number
+}
+
+/** What {@link retainerPaths} resolves to. */
+export interface RetainerPaths {
+  matched: number
+  /** Class: most objects first. Id: one path per direct retainer, nearest first. */
+  groups: { count: number; ids: number[]; path?: RetainerPath }[]
+  omitted: number
+}
+
+/**
+ * Shortest retainer paths from the GC roots (global objects first, weak edges excluded). Rejects
+ * with `ERR_RSHEAPDUMP_CLASS_NOT_FOUND` / `ERR_RSHEAPDUMP_NODE_NOT_FOUND` when nothing matches.
+ */
+export function retainerPaths(file: string, query: RetainerQuery): Promise<RetainerPaths>
+/** Blocking twin of {@link retainerPaths}; `onProgress` is called on this thread. */
+export function retainerPathsSync(file: string, query: RetainerQuery, onProgress?: (phase: string, fraction: number) => void): RetainerPaths
+
+/** Options of {@link assertNoLeak}. */
+export interface AssertNoLeakOptions {
+  /** Runs between the snapshots (default 10). */
+  iterations?: number
+  /** Runs before the baseline, so one-time allocations do not count (default min(iterations, 3)). */
+  warmup?: number
+  /** Leaked objects of one class that make it a leak (default `iterations`: one per run). */
+  threshold?: number
+  /** Class names (or patterns) that may leak. */
+  allow?: (string | RegExp)[]
+  /** Where the three snapshots are written (default: a temporary directory, removed after). */
+  dir?: string
+  /** Keep the snapshots (their paths are on the error as `snapshots`). */
+  keepSnapshots?: boolean
+}
+
+/**
+ * Runs `fn` `warmup` times, snapshots, `iterations` times, snapshots, `iterations` more times,
+ * snapshots, and finds the leaks (v8.writeHeapSnapshot, so object ids stay comparable). Rejects
+ * with an `AssertionError` (code `ERR_ASSERTION`, `leaks` = the report) listing leaking classes,
+ * their counts and retainer paths; resolves to the report otherwise.
+ */
+export function assertNoLeak(fn: (run: number) => unknown, options?: AssertNoLeakOptions): Promise<LeakReport>
+
 /** Options of {@link createDebugHandler}. */
 export interface DebugHandlerOptions {
   /** Required: requests must send `Authorization: Bearer <token>`. At least 16 characters. */
