@@ -180,17 +180,17 @@ test('a sampling heap profile shows the site that allocates a known class', asyn
   assert.ok(siteBytes > 0.5 * total(p.head), `${siteBytes} of ${total(p.head)} bytes`);
 });
 
-// V8 does not log code that was on-stack-replaced (OSR) before the profiler started: samples in such
-// code go to its caller. A loop that is already running when a profile starts is exactly that, so
-// this child runs with --no-use-osr to make the attribution deterministic (see docs/profiles.md).
+// A loop that is already running when the profile starts runs in on-stack-replaced (OSR) code V8
+// compiled before the profiler was there: V8 gives its samples to the caller unless the start
+// deoptimizes (the default). These children warm the loop first so OSR code exists.
 test('a timed profile (cpuProfileFor) records while the main thread is stuck in a loop', async () => {
   const r = await runChild(
     `const client = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'client.js'))});
      ${rsheapdumpBusyLoop.toString()}
+     rsheapdumpBusyLoop(200);
      const job = client.request('cpuProfileFor', { options: { seconds: 0.4, filename: 'timed.cpuprofile' } });
-     rsheapdumpBusyLoop(1000); // the worker starts, waits and stops while this thread never yields
+     rsheapdumpBusyLoop(1200); // the worker starts, waits and stops while this thread never yields
      job.then((w) => console.log(JSON.stringify(w)));`,
-    { execArgv: ['--no-use-osr'] },
   );
   assert.equal(r.code, 0, r.stderr);
   const written = JSON.parse(r.stdout);
@@ -202,6 +202,25 @@ test('a timed profile (cpuProfileFor) records while the main thread is stuck in 
   const share = shareOf(p, 'rsheapdumpBusyLoop');
   assert.ok(share > 0.6, `the loop holds ${(share * 100).toFixed(0)}% of samples`);
   assert.equal(fs.statSync(written.path).mode & 0o777, 0o600);
+});
+
+test('code optimized before the profile started is attributed to its function', async () => {
+  const r = await runChild(
+    `const r = require('rsheapdump');
+     ${rsheapdumpBusyLoop.toString()}
+     (async () => {
+       rsheapdumpBusyLoop(200);
+       await r.startCpuProfile();
+       rsheapdumpBusyLoop(400);
+       const p = await r.stopCpuProfile({ returnProfile: true });
+       console.log(JSON.stringify(p));
+     })();`,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const p = JSON.parse(r.stdout);
+  assertValidCpuProfile(p);
+  const loop = shareOf(p, 'rsheapdumpBusyLoop');
+  assert.ok(loop > 0.6, `the loop, optimized (OSR) before the start, holds ${(loop * 100).toFixed(0)}% of samples`);
 });
 
 test('returnProfile resolves to the profile object and writes no file', async () => {
@@ -386,6 +405,7 @@ test('bad options are synchronous TypeErrors/RangeErrors naming the option, and 
     [() => rsheapdump.startCpuProfile({ samplingIntervalUs: -1000 }), RangeError, 'ERR_OUT_OF_RANGE'],
     [() => rsheapdump.startCpuProfile({ samplingIntervalUs: NaN }), RangeError, 'ERR_OUT_OF_RANGE'],
     [() => rsheapdump.startCpuProfile({ samplingIntervalUs: 2e6 }), RangeError, 'ERR_OUT_OF_RANGE'],
+    [() => rsheapdump.startCpuProfile({ deoptimize: 'no' }), TypeError, 'ERR_INVALID_ARG_TYPE', /"options\.deoptimize"/],
     [() => rsheapdump.startHeapSampling({ samplingIntervalBytes: 0 }), RangeError, 'ERR_OUT_OF_RANGE', /"options\.samplingIntervalBytes"/],
     [() => rsheapdump.startHeapSampling({ samplingIntervalBytes: 2 ** 31 }), RangeError, 'ERR_OUT_OF_RANGE'],
     [() => rsheapdump.startHeapSampling({ samplingIntervalBytes: 100n }), TypeError, 'ERR_INVALID_ARG_TYPE'],
@@ -412,7 +432,7 @@ test('bad options are synchronous TypeErrors/RangeErrors naming the option, and 
   // Nothing was started, and the bounds themselves are accepted.
   await assert.rejects(rsheapdump.stopCpuProfile(), { code: 'ERR_RSHEAPDUMP_NO_PROFILE' });
   for (const samplingIntervalUs of [10, 1_000_000]) {
-    await rsheapdump.startCpuProfile({ samplingIntervalUs });
+    await rsheapdump.startCpuProfile({ samplingIntervalUs, deoptimize: false });
     await rsheapdump.stopCpuProfile({ returnProfile: true });
   }
   await rsheapdump.startHeapSampling({ samplingIntervalBytes: 1, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });

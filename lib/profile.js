@@ -52,7 +52,10 @@ function booleanOption(name, value) {
 
 function cpuStartOptions(options) {
   const o = optionsObject(options);
-  return { intervalUs: integerOption('options.samplingIntervalUs', o.samplingIntervalUs, CPU_INTERVAL_US) };
+  return {
+    intervalUs: integerOption('options.samplingIntervalUs', o.samplingIntervalUs, CPU_INTERVAL_US),
+    deoptimize: o.deoptimize === undefined ? true : booleanOption('options.deoptimize', o.deoptimize),
+  };
 }
 
 function heapStartOptions(options) {
@@ -197,10 +200,11 @@ function stopResult(r, returnProfile) {
 /**
  * Starts a CPU profile of the main thread, sampling every `samplingIntervalUs` microseconds
  * (integer, 10..1,000,000; default 1000 like `node --cpu-prof`). Resolves once V8 is recording.
+ * `deoptimize` (default true) discards optimized code at the start so that loops already running
+ * in on-stack-replaced code are attributed to their functions (V8 would give them to the caller).
  */
 function startCpuProfile(options) {
-  const { intervalUs } = cpuStartOptions(options);
-  return start('cpu', 'cpuStart', { intervalUs });
+  return start('cpu', 'cpuStart', cpuStartOptions(options));
 }
 
 /**

@@ -116,12 +116,34 @@ async function deliver(profile, { sinkId, returnProfile }) {
 
 // --- CPU profile ---------------------------------------------------------------------------
 
-/** Starts V8's CPU profiler on the main thread, sampling every `intervalUs` microseconds. */
-function cpuStart({ intervalUs = 1000, owner = 'api' } = {}) {
+// V8's profiler does not learn about code that was on-stack-replaced (OSR) before it started:
+// samples in such code go to its caller, so a loop that is running when the profile starts (a
+// stuck main thread, a long batch job) is missing from the profile. Switching precise coverage on
+// and off deoptimizes all code (V8 does it so counters see every call); what V8 optimizes again is
+// logged, so attribution is right. The price is a short re-warm-up. Coverage mode is
+// isolate-wide, so this is skipped when Node collects coverage (NODE_V8_COVERAGE, e.g. c8).
+const COVERAGE_ON = Boolean(process.env.NODE_V8_COVERAGE);
+
+async function deoptimizeAll() {
+  if (COVERAGE_ON) return;
+  try {
+    await post('Profiler.startPreciseCoverage', { callCount: false, detailed: false });
+    await post('Profiler.stopPreciseCoverage');
+  } catch {
+    // Attribution of pre-existing OSR code stays as V8 has it; the profile is still valid.
+  }
+}
+
+/**
+ * Starts V8's CPU profiler on the main thread, sampling every `intervalUs` microseconds; with
+ * `deoptimize` (default) all code is deoptimized right after the start (see deoptimizeAll).
+ */
+function cpuStart({ intervalUs = 1000, deoptimize = true, owner = 'api' } = {}) {
   return begin('cpu', owner, async () => {
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: intervalUs });
     await post('Profiler.start');
+    if (deoptimize) await deoptimizeAll();
   });
 }
 
@@ -184,7 +206,7 @@ async function heapStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
  * Fails with ERR_RSHEAPDUMP_PROFILE_RUNNING if a CPU profile is running. Resolves to
  * { path, bytes, rawBytes }.
  */
-async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = 1000 } = {}) {
+async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = 1000, deoptimize = true } = {}) {
   if (!(typeof seconds === 'number' && seconds > 0 && seconds <= 3600)) {
     throw invalidArgValue('seconds', seconds, 'must be a number of seconds in (0, 3600]', RangeError);
   }
@@ -192,7 +214,7 @@ async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = 1000 } 
   const { file, level } = resolveTarget(filename ?? diagnosticFilename('CPU', 'cpuprofile'), { gzip });
   const sinkId = native.sinkOpen(file, level ?? undefined);
   try {
-    await cpuStart({ intervalUs, owner: 'timed' });
+    await cpuStart({ intervalUs, deoptimize, owner: 'timed' });
   } catch (err) {
     native.sinkAbort(sinkId);
     throw err;
@@ -234,7 +256,7 @@ module.exports = {
   cpuProfileFor,
   state,
   jobs: {
-    cpuStart: (msg) => cpuStart({ intervalUs: msg.intervalUs }),
+    cpuStart: (msg) => cpuStart({ intervalUs: msg.intervalUs, deoptimize: msg.deoptimize }),
     cpuStop: (msg) => cpuStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
     heapStart: ({ options: o }) =>
       heapStart({
@@ -244,6 +266,6 @@ module.exports = {
       }),
     heapStop: (msg) => heapStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
     profileAbandon: ({ flag }) => void setImmediate(abandonAll, flag),
-    cpuProfileFor: ({ options: o }) => cpuProfileFor({ seconds: o.seconds, filename: o.filename, gzip: o.gzip, intervalUs: o.intervalUs }),
+    cpuProfileFor: ({ options: o }) => cpuProfileFor({ seconds: o.seconds, filename: o.filename, gzip: o.gzip, intervalUs: o.intervalUs, deoptimize: o.deoptimize }),
   },
 };
