@@ -395,6 +395,29 @@ test('a timed profile requested as a job holds the job queue: a start waits for 
   await rsheapdump.stopCpuProfile({ returnProfile: true });
 });
 
+test('with node --heap-prof, heap sampling is refused and Node still writes its file; --cpu-prof and ours coexist', async () => {
+  const r = await runChild(
+    `const r = require('rsheapdump');
+     (async () => {
+       const heap = await r.startHeapSampling().then(() => 'started', (e) => e.code);
+       await r.startCpuProfile();
+       const cpu = await r.stopCpuProfile({ filename: 'ours.cpuprofile' });
+       console.log(JSON.stringify({ heap, cpu }));
+     })();`,
+    { execArgv: ['--heap-prof', '--cpu-prof'] },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.deepEqual(JSON.parse(r.stdout), { heap: 'ERR_RSHEAPDUMP_PROFILE_RUNNING', cpu: path.join(fs.realpathSync(r.dir), 'ours.cpuprofile') });
+  const files = fs.readdirSync(r.dir).filter((f) => !f.endsWith('.js')).sort();
+  assert.equal(files.length, 3, files.join(', '));
+  assert.match(files[0], /^CPU\..*\.cpuprofile$/);
+  assert.match(files[1], /^Heap\..*\.heapprofile$/);
+  assert.equal(files[2], 'ours.cpuprofile');
+  assertValidCpuProfile(readJson(path.join(r.dir, files[0])));
+  assertValidCpuProfile(readJson(path.join(r.dir, files[2])));
+});
+
 test('bad options are synchronous TypeErrors/RangeErrors naming the option, and change nothing', async () => {
   const bad = [
     [() => rsheapdump.startCpuProfile(5), TypeError, 'ERR_INVALID_ARG_TYPE', /"options"/],

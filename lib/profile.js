@@ -144,8 +144,20 @@ function onExit() {
 const EXIT_WAIT_MS = 500;
 let exitHook = false;
 
+/** Whether Node itself samples the heap (`node --heap-prof`, also through NODE_OPTIONS). */
+function nodeHeapProf() {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return flags.includes('--heap-prof');
+}
+
 function start(kind, job, payload) {
   if (active[kind]) return Promise.reject(runningError(kind));
+  if (kind === 'heap' && nodeHeapProf()) {
+    // V8 has one sampling heap profiler per process: ours would stop Node's and lose its file.
+    return Promise.reject(
+      rsError('PROFILE_RUNNING', 'node --heap-prof is already sampling this process and V8 has one sampling heap profiler per process; use its file, or run without --heap-prof'),
+    );
+  }
   if (!exitHook) {
     exitHook = true;
     process.on('exit', onExit);
