@@ -14,12 +14,12 @@ require('./native').lowerThreadPriority();
 
 const JOBS = {
   snapshot: require('./worker/snapshot').snapshot,
-  profileAbandon: require('./worker/profile').jobs.profileAbandon,
   cpuStart: require('./worker/profile').jobs.cpuStart,
   cpuStop: require('./worker/profile').jobs.cpuStop,
   heapStart: require('./worker/profile').jobs.heapStart,
   heapStop: require('./worker/profile').jobs.heapStop,
   cpuProfileFor: require('./worker/profile').jobs.cpuProfileFor,
+  profileAbandon: require('./worker/profile').jobs.profileAbandon,
 };
 
 parentPort.on('message', (msg) => {
