@@ -1,7 +1,8 @@
 'use strict';
 // Retainer paths as one line of text, for the CLI and assertNoLeak's message:
 //   global .cache Map (table) (array) [12] SessionRecord@4321 (app.js:10:5)
-// Edges: `.x` property, `[i]` element, `{x}` closure variable (context), `(x)` V8 internal.
+// Edges: `.x` property, `[i]` element or table slot, `{x}` closure variable (context), `(x)` V8
+// internal.
 
 /** How an edge reads in a path. */
 function edgeText(step) {
@@ -18,7 +19,8 @@ function edgeText(step) {
     case 'shortcut':
       return '';
     default:
-      return `(${e})`;
+      // V8 names hash-table slots (a Map's entries) by their index.
+      return /^\d+$/.test(e) ? `[${e}]` : `(${e})`;
   }
 }
 

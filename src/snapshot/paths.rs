@@ -148,12 +148,13 @@ pub fn edge_label(g: &Graph, e: usize) -> String {
     }
 }
 
-/// The edge label with element indexes folded (`[]`), so that paths differing only in array
-/// positions cluster together.
+/// The edge label with indexes folded (`[]`), so that paths differing only in positions cluster
+/// together: element and hidden edges, and named edges whose name is a number (V8 names the
+/// slots of hash tables, e.g. a Map's entries, by their index).
 pub fn normalized_label(g: &Graph, e: usize) -> &str {
     match g.edge_str(e) {
-        Some(s) => s,
-        None => "[]",
+        Some(s) if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) => s,
+        _ => "[]",
     }
 }
 
@@ -282,5 +283,34 @@ impl<'a> Describer<'a> {
             })
             .collect();
         RetainerPath { steps, truncated }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{Builder, Name};
+    use super::*;
+
+    #[test]
+    fn labels_fold_indexes_and_numeric_slot_names() {
+        let mut b = Builder::default();
+        let root = b.node("synthetic", "", 1, 0);
+        let map = b.node("object", "Map", 3, 8);
+        let table = b.node("array", "", 5, 8);
+        let v = b.node("object", "V", 7, 8);
+        b.edge(root, "shortcut", Name::S("m"), map);
+        b.edge(map, "internal", Name::S("table"), table);
+        b.edge(table, "internal", Name::S("323"), v);
+        b.edge(table, "element", Name::I(4), v);
+        let g = b.graph();
+        let labels: Vec<(String, &str)> = (0..g.edge_count()).map(|e| (edge_label(&g, e), normalized_label(&g, e))).collect();
+        assert_eq!(labels, [("m".into(), "m"), ("table".into(), "table"), ("323".into(), "[]"), ("[4]".into(), "[]")]);
+        assert_eq!(edge_source(&g, 3), table as u32);
+        assert_eq!(edge_source(&g, 0), root as u32);
+        let sp = ShortestPaths::compute(&g);
+        let (steps, cut) = sp.path(&g, v as u32);
+        assert!(!cut);
+        assert_eq!(steps.iter().map(|s| s.node).collect::<Vec<_>>(), [map as u32, table as u32, v as u32]);
+        assert_eq!(sp.depth(&g, v as u32), Some(3));
     }
 }
