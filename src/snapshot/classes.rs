@@ -40,9 +40,9 @@ pub fn class_names_into(g: &Graph, added: &mut Added) -> Vec<u32> {
 
     let n = g.node_count();
     let mut class = vec![0u32; n];
-    for o in 0..n {
+    for (o, slot) in class.iter_mut().enumerate() {
         let t = g.node_type[o];
-        class[o] = if t == k.hidden {
+        *slot = if t == k.hidden {
             hidden
         } else if t == k.object || t == k.native {
             let name_idx = g.node_name[o];
@@ -53,9 +53,9 @@ pub fn class_names_into(g: &Graph, added: &mut Added) -> Vec<u32> {
                     None => name.to_owned(),
                 };
                 index_for(g, &short)
-            } else if name.starts_with("Detached <") {
-                let short = match name[10..].find(' ') {
-                    Some(sp) => format!("{}>", &name[..10 + sp]),
+            } else if let Some(rest) = name.strip_prefix("Detached <") {
+                let short = match rest.find(' ') {
+                    Some(sp) => format!("Detached <{}>", &rest[..sp]),
                     None => name.to_owned(),
                 };
                 index_for(g, &short)

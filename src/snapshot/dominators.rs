@@ -116,9 +116,9 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
         if (n as usize) < nc {
             // Nodes with only weak (non-essential) retainers: each starts its own DFS under the root.
             let mut has_essential_retainer = Bits::new(nc);
-            for e in 0..g.edge_count() {
+            for (e, &to) in edge_to.iter().enumerate() {
                 if essential.get(e) {
-                    has_essential_retainer.set(edge_to[e] as usize);
+                    has_essential_retainer.set(to as usize);
                 }
             }
             for v in 0..nc as u32 {

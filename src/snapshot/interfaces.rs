@@ -115,7 +115,7 @@ pub fn infer(g: &Graph) -> Vec<Interface> {
         }
     }
     // Stable, like JavaScript's sort: ties keep first-seen order.
-    candidates.sort_by(|a, b| b.1.cmp(&a.1));
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.1));
     let min = MIN_OBJECT_COUNT_PER_INTERFACE.max(total as f64 / MIN_OBJECT_PROPORTION_PER_INTERFACE);
     candidates.into_iter().take_while(|(_, c)| *c as f64 >= min).map(|(i, _)| i).collect()
 }

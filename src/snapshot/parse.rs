@@ -278,7 +278,7 @@ fn assemble(
         return Err(inp.error_at(strings_end, "the snapshot has no nodes", HINT_NOT_SNAPSHOT));
     }
     let nfc = meta.node_fields.len() as u64;
-    if meta.root_index % nfc != 0 || meta.root_index / nfc >= n as u64 {
+    if !meta.root_index.is_multiple_of(nfc) || meta.root_index / nfc >= n as u64 {
         return Err(inp.error_at(0, "'snapshot.root_index' does not name a node", HINT_NOT_SNAPSHOT));
     }
     // Names are string indexes; the string table comes last in the file, so check them now.

@@ -18,12 +18,12 @@ pub fn transferred_sizes(g: &Graph) -> Vec<u32> {
     let n = g.node_count();
     let mut owners = vec![0u32; n];
     let mut worklist: Vec<u32> = Vec::new();
-    for i in 0..n {
+    for (i, owner) in owners.iter_mut().enumerate() {
         let t = g.node_type[i];
         if t == k.hidden || t == k.array || (t == k.native && g.name(i as u32) == "system / ExternalStringData") {
-            owners[i] = UNVISITED;
+            *owner = UNVISITED;
         } else {
-            owners[i] = i as u32;
+            *owner = i as u32;
             worklist.push(i as u32);
         }
     }
