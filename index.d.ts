@@ -213,6 +213,12 @@ export interface AssertNoLeakOptions {
  */
 export function assertNoLeak(fn: (run: number) => unknown, options?: AssertNoLeakOptions): Promise<LeakReport>
 
+/**
+ * A retainer path as one line: `global .cache Map (table) (array) [12] SessionRecord@4321 (app.js:10:5)`.
+ * Edges: `.x` property, `[i]` element or table slot, `{x}` closure variable, `(x)` V8 internal.
+ */
+export function formatRetainerPath(path: RetainerPath | undefined): string
+
 /** Options of {@link createDebugHandler}. */
 export interface DebugHandlerOptions {
   /** Required: requests must send `Authorization: Bearer <token>`. At least 16 characters. */

@@ -5,6 +5,7 @@ const { writeSnapshot } = require('./lib/snapshot');
 const { analyzeSnapshot, analyzeSnapshotSync } = require('./lib/analyze');
 const { diffSnapshots, diffSnapshotsSync, findLeaks, findLeaksSync, retainerPaths, retainerPathsSync } = require('./lib/compare');
 const { assertNoLeak } = require('./lib/assert-no-leak');
+const { formatPath: formatRetainerPath } = require('./lib/retainer-text');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
 const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./lib/native');
@@ -27,6 +28,7 @@ module.exports = {
   retainerPaths,
   retainerPathsSync,
   assertNoLeak,
+  formatRetainerPath,
   writeSnapshot,
   createDebugHandler,
   startCpuProfile,

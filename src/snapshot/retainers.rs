@@ -111,7 +111,7 @@ fn by_class(g: &Graph, sp: &ShortestPaths, d: &Describer<'_>, name: &str, limit:
         ));
     }
     // Most objects first; ties in node order (stable sort).
-    groups.sort_by(|a, b| b.1.count.cmp(&a.1.count));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1.count));
     let omitted = groups.len().saturating_sub(limit) as u64;
     groups.truncate(limit);
     let groups = groups
