@@ -63,6 +63,7 @@ impl Tree {
 /// The Lengauer–Tarjan part: reads only the graph's edges, so it can run on another thread
 /// while sizes, distances and names are computed.
 pub fn tree(g: &Graph, essential: &Bits) -> Tree {
+    let t0 = std::time::Instant::now();
     let nc = g.node_count();
     let len = nc + 1;
     let first_edge = &g.first_edge;
@@ -140,8 +141,12 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
         }
     }
 
-    let (pred_first, pred_src) = predecessors(g, essential, &num, len);
+    super::trace("  dfs", t0);
+    let t0 = std::time::Instant::now();
+    let (pred_first, pred_src) = predecessors(g, essential, &num);
     drop(num);
+    super::trace("  predecessors", t0);
+    let t0 = std::time::Instant::now();
 
     let mut semi: Vec<u32> = (0..len as u32).collect();
     let mut label: Vec<u32> = (0..len as u32).collect();
@@ -175,7 +180,8 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     let mut bucket_next = vec![0u32; len];
     let mut batch: Vec<u32> = Vec::new();
     for w in (2..=n).rev() {
-        let ps = &pred_src[pred_first[w as usize] as usize..pred_first[w as usize + 1] as usize];
+        let node = vertex[w as usize] as usize;
+        let ps = &pred_src[pred_first[node] as usize..pred_first[node + 1] as usize];
         for &v in ps {
             let u = evaluate(v, &mut ancestor, &mut label, &semi);
             if semi[u as usize] < semi[w as usize] {
@@ -213,25 +219,29 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
         }
     }
     drop(semi);
+    super::trace("  semidominators", t0);
     Tree { vertex, dom, n }
 }
 
-/// Predecessors over essential edges, in DFS numbers, grouped by target (`first` has `len + 1`
-/// offsets). Each list is in DevTools' retainer order (its buildRetainers fills every list from
-/// the end, so edge order reversed).
+/// Predecessors over essential edges: the lists are indexed by target node ordinal (`first`
+/// has `node_count + 1` offsets), the entries are DFS numbers of the sources. Each list is in
+/// DevTools' retainer order (its buildRetainers fills every list from the end, so edge order
+/// reversed).
 ///
-/// Built as a two-pass radix sort: edges are first split into target ranges small enough for
-/// the cache, then counted and placed range by range. Placing each edge straight into its
-/// list hits memory at random twice per edge and was the slowest step of the whole analysis.
-fn predecessors(g: &Graph, essential: &Bits, num: &[u32], len: usize) -> (Vec<u32>, Vec<u32>) {
+/// Built as a two-pass radix sort on the target ordinal: edges are first split into target
+/// ranges small enough for the cache, then counted and placed range by range. Nothing here
+/// reads memory at random per edge; doing so (placing each edge straight into its list) was
+/// the slowest step of the whole analysis.
+fn predecessors(g: &Graph, essential: &Bits, num: &[u32]) -> (Vec<u32>, Vec<u32>) {
     const RANGE_BITS: u32 = 15;
-    let ranges = (len >> RANGE_BITS) + 1;
-    // Pass 1: (target, source) pairs, stable, bucketed by target range.
+    let nc = g.node_count();
+    let ranges = (nc >> RANGE_BITS) + 1;
+    // Pass 1: (target node, source DFS number) pairs, stable, bucketed by target range.
     let mut range_count = vec![0u32; ranges + 1];
     let mut total = 0usize;
-    for e in 0..g.edge_count() {
+    for (e, &to) in g.edge_to.iter().enumerate() {
         if essential.get(e) {
-            range_count[(num[g.edge_to[e] as usize] >> RANGE_BITS) as usize + 1] += 1;
+            range_count[(to >> RANGE_BITS) as usize + 1] += 1;
             total += 1;
         }
     }
@@ -240,11 +250,10 @@ fn predecessors(g: &Graph, essential: &Bits, num: &[u32], len: usize) -> (Vec<u3
     }
     let mut pairs = vec![(0u32, 0u32); total];
     let mut fill = range_count.clone();
-    for s in 0..g.node_count() {
-        let sn = num[s];
+    for (s, &sn) in num.iter().enumerate() {
         for e in g.edges(s as u32) {
             if essential.get(e) {
-                let t = num[g.edge_to[e] as usize];
+                let t = g.edge_to[e];
                 let r = (t >> RANGE_BITS) as usize;
                 pairs[fill[r] as usize] = (t, sn);
                 fill[r] += 1;
@@ -253,11 +262,11 @@ fn predecessors(g: &Graph, essential: &Bits, num: &[u32], len: usize) -> (Vec<u3
     }
     drop(fill);
     // Pass 2: per range, a counting sort by target; lists filled from the end.
-    let mut first = vec![0u32; len + 1];
+    let mut first = vec![0u32; nc + 1];
     for &(t, _) in &pairs {
         first[t as usize + 1] += 1;
     }
-    for i in 1..=len {
+    for i in 1..=nc {
         first[i] += first[i - 1];
     }
     let mut src = vec![0u32; total];
