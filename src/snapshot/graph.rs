@@ -118,7 +118,7 @@ pub struct Graph {
     /// Ordinal of the root node.
     pub root: u32,
     /// Constructor locations by node ordinal.
-    pub locations: HashMap<u32, Location>,
+    pub locations: HashMap<u32, Location, super::fxhash::FxBuild>,
     /// Native memory V8 reports outside the graph (`snapshot.extra_native_bytes`).
     pub extra_native_bytes: f64,
 }

@@ -8,6 +8,8 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use super::bits::Bits;
+use super::fxhash::FxBuild;
 use super::graph::Graph;
 use super::strings::Added;
 
@@ -61,19 +63,31 @@ pub struct Interface {
     pub properties: Vec<u32>,
 }
 
-fn is_plain_object(g: &Graph, o: u32) -> bool {
-    g.node_type[o as usize] == g.kinds.object && g.name(o) == "Object"
+/// String indexes whose text is `Object` (usually one), so the per-node test compares integers.
+fn object_names(g: &Graph) -> Bits {
+    let mut b = Bits::new(g.strings.len());
+    for i in 0..g.strings.len() {
+        if g.strings.get(i as u32) == "Object" {
+            b.set(i);
+        }
+    }
+    b
+}
+
+fn is_plain_object(g: &Graph, names: &Bits, o: u32) -> bool {
+    g.node_type[o as usize] == g.kinds.object && names.get(g.node_name[o as usize] as usize)
 }
 
 /// Infers the interface definitions, most popular first.
 pub fn infer(g: &Graph) -> Vec<Interface> {
     let k = g.kinds;
+    let object = object_names(g);
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut candidates: Vec<(Interface, u64)> = Vec::new();
     let mut total: u64 = 0;
     let mut name = String::new();
     for o in 0..g.node_count() as u32 {
-        if !is_plain_object(g, o) {
+        if !is_plain_object(g, &object, o) {
             continue;
         }
         total += 1;
@@ -122,7 +136,7 @@ pub fn infer(g: &Graph) -> Vec<Interface> {
 
 /// A node of the property tree: transitions by property rank, and the interface ending here.
 struct TreeNode {
-    next: HashMap<u32, usize>,
+    next: HashMap<u32, usize, FxBuild>,
     /// (property count, definition index), the matching rule's ordering keys.
     info: Option<(usize, usize)>,
     greatest: Option<u32>,
@@ -154,11 +168,12 @@ pub fn apply_into(g: &Graph, defs: &[Interface], class: &mut [u32], added: &mut 
         return;
     }
     let k = g.kinds;
+    let object = object_names(g);
     // Rank property names by JavaScript string order, so sorting and `>=` work on integers.
     let mut used: Vec<u32> = Vec::new();
     let mut seen = vec![false; g.strings.len()];
     for o in 0..g.node_count() as u32 {
-        if !is_plain_object(g, o) {
+        if !is_plain_object(g, &object, o) {
             continue;
         }
         for e in g.edges(o) {
@@ -173,7 +188,7 @@ pub fn apply_into(g: &Graph, defs: &[Interface], class: &mut [u32], added: &mut 
     }
     drop(seen);
     used.sort_by(|&a, &b| cmp_utf16(g.strings.get(a), g.strings.get(b)));
-    let mut rank_of: HashMap<u32, u32> = HashMap::with_capacity(used.len());
+    let mut rank_of: HashMap<u32, u32, FxBuild> = HashMap::with_capacity_and_hasher(used.len(), FxBuild::default());
     let mut rank = 0u32;
     for (i, &s) in used.iter().enumerate() {
         if i > 0 && g.strings.get(used[i - 1]) != g.strings.get(s) {
@@ -182,7 +197,7 @@ pub fn apply_into(g: &Graph, defs: &[Interface], class: &mut [u32], added: &mut 
         rank_of.insert(s, rank);
     }
 
-    let mut tree = vec![TreeNode { next: HashMap::new(), info: None, greatest: None }];
+    let mut tree = vec![TreeNode { next: HashMap::default(), info: None, greatest: None }];
     for (di, def) in defs.iter().enumerate() {
         let mut props: Vec<u32> = def.properties.iter().filter_map(|s| rank_of.get(s).copied()).collect();
         props.sort_unstable();
@@ -192,7 +207,7 @@ pub fn apply_into(g: &Graph, defs: &[Interface], class: &mut [u32], added: &mut 
                 Some(&nx) => nx,
                 None => {
                     let nx = tree.len();
-                    tree.push(TreeNode { next: HashMap::new(), info: None, greatest: None });
+                    tree.push(TreeNode { next: HashMap::default(), info: None, greatest: None });
                     tree[cur].next.insert(p, nx);
                     if tree[cur].greatest.is_none_or(|gr| gr < p) {
                         tree[cur].greatest = Some(p);
@@ -211,7 +226,7 @@ pub fn apply_into(g: &Graph, defs: &[Interface], class: &mut [u32], added: &mut 
     let mut states: Vec<usize> = Vec::new();
     let mut snapshot: Vec<usize> = Vec::new();
     for o in 0..g.node_count() as u32 {
-        if !is_plain_object(g, o) {
+        if !is_plain_object(g, &object, o) {
             continue;
         }
         props.clear();

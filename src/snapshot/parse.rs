@@ -292,7 +292,7 @@ fn assemble(
             return Err(inp.error_at(strings_end, format!("edge {i} names string {s} but there are {sc} strings"), HINT_TRUNCATED));
         }
     }
-    let mut locations: HashMap<u32, Location> = HashMap::new();
+    let mut locations: HashMap<u32, Location, super::fxhash::FxBuild> = HashMap::default();
     if let Some([oi, si, li, ci, count]) = meta.location_fields {
         if count > 0 {
             for rec in raw_locations.chunks_exact(count) {
