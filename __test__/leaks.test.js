@@ -87,8 +87,13 @@ test('finds exactly the leaked objects, top cluster first, with their retainer p
 
 test('the result is the same on every run, and the sync twin agrees', async () => {
   const a = await rsheapdump.findLeaks(baseline, target, final, { limit: 0 });
-  const b = rsheapdump.findLeaksSync(baseline, target, final, { limit: 0 });
+  const labels = new Set();
+  const b = rsheapdump.findLeaksSync(baseline, target, final, { limit: 0 }, (label, fraction) => {
+    assert.ok(fraction >= 0 && fraction <= 1);
+    labels.add(label);
+  });
   assert.deepStrictEqual(a, b);
+  assert.ok(['final parsing', 'final dominators', 'leaks'].every((l) => labels.has(l)), [...labels].join());
   const one = await rsheapdump.findLeaks(baseline, target, final, { limit: 1 });
   assert.strictEqual(one.clusters.length, 1);
   assert.strictEqual(one.omittedClusters, a.clusters.length - 1);
@@ -212,6 +217,9 @@ test('rsheapdump leaks and retainers: text, JSON and exit codes', () => {
   assert.strictEqual(ri.status, 0, ri.stderr);
   assert.match(ri.stdout, new RegExp(`LeakyThing@${id}`));
 
+  const none = cli('leaks', final, final, final);
+  assert.strictEqual(none.status, 0);
+  assert.match(none.stdout, /^No leaks/);
   assert.strictEqual(cli('leaks', baseline, target).status, 2);
   assert.strictEqual(cli('retainers', final).status, 2);
   assert.strictEqual(cli('retainers', final, '--id', 'abc').status, 2);
