@@ -216,6 +216,9 @@ pub fn find_in_files(base: &Path, target: &Path, fin: &Path, limit: usize, progr
         let t = std::thread::Builder::new().name("rsheapdump-leaks-ids".into()).spawn_scoped(s, both).ok();
         let report = |p: Phase, f: f64| progress(&format!("final {}", p.as_str()), f);
         let a = load_file(fin, &report).map(|g| analysis::analyze(g, &report));
+        // The id sets may still be coming (they are read on the helper thread, which cannot
+        // report): say what is being waited for.
+        progress("baseline and target", 0.0);
         // No thread, or it died: read them here; the result is the same.
         let sets = match t {
             Some(h) => h.join().unwrap_or_else(|_| both()),
