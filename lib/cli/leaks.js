@@ -21,7 +21,8 @@ sampling), so the output is the same on every run.
 
 Leaked objects retained by another leaked object are folded into it; the rest
 are grouped by class and by their shortest retainer path from a GC root (array
-indexes folded), largest retained size first. Strings, numbers, code and V8's
+and table indexes folded, and numbers in keys: sess-17 and sess-42 are alike),
+largest retained size first. Strings, numbers, code and V8's
 internal arrays are not reported by themselves, only as part of what holds them.
 
 Path notation: .x property, [i] array element, {x} closure variable,

@@ -15,7 +15,7 @@ first), over strong edges only (weak references do not retain).
 
   --class NAME  every object of the class (the Constructor column of
                 'rsheapdump summary'), grouped by the shape of its path (array
-                indexes folded), most objects first
+                indexes and numbers in keys folded), most objects first
   --id ID       one object by its snapshot id (the @number DevTools shows):
                 one path through each object that directly holds it, nearest
                 first

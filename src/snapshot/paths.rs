@@ -158,14 +158,33 @@ pub fn normalized_label(g: &Graph, e: usize) -> &str {
     }
 }
 
-/// A hash of a path's normalized shape: each edge's folded label and type, and each node's
-/// class text (from `class_text`). Equal shapes hash equal within one graph.
+/// Hashes `label` with every run of digits written as one `#`: objects used as dictionaries name
+/// their entries by key (`sess-17`, `user:42`), and keys that differ only in their numbers are
+/// one kind of entry.
+fn write_folding_digits(h: &mut DefaultHasher, label: &str) {
+    let mut in_digits = false;
+    for b in label.bytes() {
+        if b.is_ascii_digit() {
+            if !in_digits {
+                h.write_u8(b'#');
+            }
+            in_digits = true;
+        } else {
+            h.write_u8(b);
+            in_digits = false;
+        }
+    }
+}
+
+/// A hash of a path's normalized shape: each edge's type and label (indexes folded, digit runs
+/// folded), and each node's class text (from `class_text`). Equal shapes hash equal within one
+/// graph.
 pub fn signature<'a>(g: &'a Graph, steps: &[RawStep], class_text: &dyn Fn(u32) -> &'a str) -> u64 {
     let mut h = DefaultHasher::new();
     for s in steps {
         if let Some(e) = s.edge {
             h.write_u8(g.edge_type[e as usize]);
-            h.write(normalized_label(g, e as usize).as_bytes());
+            write_folding_digits(&mut h, normalized_label(g, e as usize));
         }
         h.write_u8(0xff);
         h.write(class_text(s.node).as_bytes());
@@ -312,5 +331,26 @@ mod tests {
         assert!(!cut);
         assert_eq!(steps.iter().map(|s| s.node).collect::<Vec<_>>(), [map as u32, table as u32, v as u32]);
         assert_eq!(sp.depth(&g, v as u32), Some(3));
+    }
+
+    #[test]
+    fn signatures_fold_numbers_in_dictionary_keys_but_not_names() {
+        let mut b = Builder::default();
+        let root = b.node("synthetic", "", 1, 0);
+        let dict = b.node("object", "Object", 3, 8);
+        b.edge(root, "shortcut", Name::S("sessions"), dict);
+        let mut leaves = Vec::new();
+        for (i, key) in ["sess-1", "sess-22", "user-3", "sess-x"].iter().enumerate() {
+            let v = b.node("object", "Session", 5 + 2 * i as u64, 8);
+            b.edge(dict, "property", Name::S(key), v);
+            leaves.push(v as u32);
+        }
+        let g = b.graph();
+        let sp = ShortestPaths::compute(&g);
+        let class = |n: u32| g.name(n);
+        let sig: Vec<u64> = leaves.iter().map(|&v| signature(&g, &sp.path(&g, v).0, &class)).collect();
+        assert_eq!(sig[0], sig[1], "sess-1 and sess-22 are one kind of entry");
+        assert_ne!(sig[0], sig[2], "user-3 is another");
+        assert_ne!(sig[0], sig[3], "and sess-x has no number to fold");
     }
 }
