@@ -45,6 +45,8 @@ pub struct Input<'p> {
     raw_total: u64,
     /// Called with the fraction read after each chunk.
     progress: Option<&'p dyn Fn(f64)>,
+    /// A read error met after some bytes, reported when those are used up.
+    pending_error: Option<io::Error>,
 }
 
 /// Counts the bytes that pass through, so progress can be reported in file bytes even for gzip.
@@ -61,18 +63,19 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Fills `v` as far as the reader allows; a short result means end of input.
-fn read_full(r: &mut dyn Read, v: &mut [u8]) -> io::Result<usize> {
+/// Fills `v` as far as the reader allows; a short result means end of input. An error comes
+/// with the bytes read before it, so the parser can still point at where the data stopped.
+fn read_full(r: &mut dyn Read, v: &mut [u8]) -> (usize, Option<io::Error>) {
     let mut n = 0;
     while n < v.len() {
         match r.read(&mut v[n..]) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+            Err(e) => return (n, Some(e)),
         }
     }
-    Ok(n)
+    (n, None)
 }
 
 impl<'p> Input<'p> {
@@ -91,18 +94,18 @@ impl<'p> Input<'p> {
             .name("rsheapdump-read".into())
             .spawn(move || loop {
                 let mut v = vec![0u8; CHUNK];
-                match read_full(&mut *reader, &mut v) {
-                    Ok(n) => {
-                        v.truncate(n);
-                        let last = n < CHUNK;
-                        if tx.send(Ok(v)).is_err() || last {
-                            return;
-                        }
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
+                let (n, err) = read_full(&mut *reader, &mut v);
+                v.truncate(n);
+                if n > 0 && tx.send(Ok(v)).is_err() {
+                    return;
+                }
+                if let Some(e) = err {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+                if n < CHUNK {
+                    let _ = tx.send(Ok(Vec::new()));
+                    return;
                 }
             })
             .map_err(|e| Error::new("ERR_RSHEAPDUMP_THREAD", format!("could not start the reader thread: {e}")))?;
@@ -117,6 +120,7 @@ impl<'p> Input<'p> {
             raw_read,
             raw_total,
             progress: None,
+            pending_error: None,
         })
     }
 
@@ -127,7 +131,7 @@ impl<'p> Input<'p> {
         let raw_read = Arc::new(AtomicU64::new(0));
         let cur = Counting { inner: io::Cursor::new(bytes), count: raw_read.clone() };
         let reader: Box<dyn Read + Send> = if gzip { Box::new(MultiGzDecoder::new(cur)) } else { Box::new(cur) };
-        Input { source: Source::Direct(reader), buf: Vec::new(), pos: 0, base: 0, eof: false, gzip, path: None, raw_read, raw_total, progress: None }
+        Input { source: Source::Direct(reader), buf: Vec::new(), pos: 0, base: 0, eof: false, gzip, path: None, raw_read, raw_total, progress: None, pending_error: None }
     }
 
     /// Reports the fraction of the file read after every chunk.
@@ -199,17 +203,27 @@ impl<'p> Input<'p> {
             return Ok(false);
         }
         self.base += self.buf.len() as u64;
+        self.buf.clear();
         self.pos = 0;
+        if let Some(e) = self.pending_error.take() {
+            self.eof = true;
+            return Err(self.read_error(e));
+        }
         let next = match &mut self.source {
             Source::Thread(rx, _) => rx.recv().unwrap_or_else(|_| Ok(Vec::new())),
             Source::Direct(r) => {
                 // Small chunks: in-memory inputs are tests and fuzzing, where many tiny inputs run.
                 let mut v = std::mem::take(&mut self.buf);
                 v.resize(1 << 16, 0);
-                read_full(&mut **r, &mut v).map(|n| {
-                    v.truncate(n);
-                    v
-                })
+                match read_full(&mut **r, &mut v) {
+                    (0, Some(e)) => Err(e),
+                    (n, e) => {
+                        // A later call reports the error, once the bytes before it are parsed.
+                        self.pending_error = e;
+                        v.truncate(n);
+                        Ok(v)
+                    }
+                }
             }
         };
         match next {

@@ -493,3 +493,14 @@ fn bogus_counts_do_not_reserve_memory() {
     let e = parse_err(text.as_bytes());
     assert!(e.message.contains("add up to 4000000000"), "{}", e.message);
 }
+
+#[test]
+fn truncated_gzip_error_points_past_the_good_bytes() {
+    let text = small_heap().json();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, text.as_bytes()).unwrap();
+    let bytes = gz.finish().unwrap();
+    let e = parse_err(&bytes[..bytes.len() * 2 / 3]);
+    assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+    assert!(e.offset.unwrap() > 0, "{}", e.message);
+}
