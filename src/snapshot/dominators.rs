@@ -75,42 +75,43 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     let mut parent = vec![0u32; len]; // DFS number -> parent's DFS number
     let mut n: u32 = 0;
     {
-        let mut next_edge = vec![0u32; nc];
+        // The DFS keeps each open vertex's next edge on an explicit stack (the path from the
+        // start), which stays in cache; the visiting order is exactly DevTools'.
+        let mut stack: Vec<(u32, u32, u32)> = Vec::new(); // (node, next edge, DFS number)
         let mut dfs = |start: u32, start_parent: u32, num: &mut Vec<u32>, vertex: &mut Vec<u32>, parent: &mut Vec<u32>, n: &mut u32| {
             *n += 1;
             num[start as usize] = *n;
             vertex[*n as usize] = start;
             parent[*n as usize] = start_parent;
-            next_edge[start as usize] = first_edge[start as usize];
-            let mut v = start;
-            loop {
+            stack.push((start, first_edge[start as usize], *n));
+            while let Some(top) = stack.last_mut() {
+                let (v, vn) = (top.0, top.2);
                 let end = first_edge[v as usize + 1];
-                let mut descended = false;
-                while next_edge[v as usize] < end {
-                    let e = next_edge[v as usize] as usize;
-                    next_edge[v as usize] += 1;
+                let mut found = None;
+                while top.1 < end {
+                    let e = top.1 as usize;
+                    top.1 += 1;
                     if !essential.get(e) {
                         continue;
                     }
                     let w = edge_to[e];
                     if num[w as usize] == 0 {
-                        *n += 1;
-                        num[w as usize] = *n;
-                        vertex[*n as usize] = w;
-                        parent[*n as usize] = num[v as usize];
-                        next_edge[w as usize] = first_edge[w as usize];
-                        v = w;
-                        descended = true;
+                        found = Some(w);
                         break;
                     }
                 }
-                if descended {
-                    continue;
+                match found {
+                    Some(w) => {
+                        *n += 1;
+                        num[w as usize] = *n;
+                        vertex[*n as usize] = w;
+                        parent[*n as usize] = vn;
+                        stack.push((w, first_edge[w as usize], *n));
+                    }
+                    None => {
+                        stack.pop();
+                    }
                 }
-                if v == start {
-                    break;
-                }
-                v = vertex[parent[num[v as usize] as usize] as usize];
             }
         };
         dfs(g.root, 0, &mut num, &mut vertex, &mut parent, &mut n);
