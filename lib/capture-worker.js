@@ -23,6 +23,7 @@ const JOBS = {
 };
 
 parentPort.on('message', (msg) => {
+  if (msg.type === 'pong') return require('./worker/liveness').onPong(msg);
   enqueue(() => {
     const job = Object.hasOwn(JOBS, msg.type) && JOBS[msg.type];
     if (typeof job !== 'function') throw rsError('INTERNAL', `unknown capture job '${msg.type}'`);

@@ -28,6 +28,8 @@ function settle(id, fn) {
 }
 
 function onMessage(msg) {
+  // The worker asks whether this thread's event loop still turns (lib/worker/liveness.js).
+  if (msg.type === 'ping') return worker && worker.postMessage({ type: 'pong', id: msg.id });
   if (msg.type === 'busy') busy++;
   else if (msg.type === 'idle') busy = Math.max(0, busy - 1);
   else return settle(msg.id, (p) => (msg.ok ? p.resolve(msg.value) : p.reject(deserialize(msg.error))));

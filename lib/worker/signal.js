@@ -6,7 +6,8 @@
 const { parentPort } = require('node:worker_threads');
 const native = require('../native');
 const { enqueue } = require('./queue');
-const { snapshot } = require('./snapshot');
+const { snapshot, snapshotByInterrupt, SNAPSHOT_WAITS_FOR_EVENT_LOOP } = require('./snapshot');
+const { mainLoopResponds } = require('./liveness');
 const { heapdumpName } = require('../names');
 
 // Keeps the process alive until the file is complete; a failure is one line on stderr.
@@ -21,9 +22,13 @@ function serve(what, work) {
 
 function takeSnapshot(config) {
   serve('snapshot', () =>
-    enqueue(() => {
+    enqueue(async () => {
       const file = heapdumpName(config.dir, config.gzip ? '.heapsnapshot.gz' : '.heapsnapshot');
-      const sinkId = native.sinkOpen(file, config.gzip ? 1 : undefined);
+      const level = config.gzip ? 1 : undefined;
+      // A stuck main thread on V8 12+ would never take a streamed snapshot: ask its event loop
+      // first (a signal is exactly when it may be stuck), and only then choose the path.
+      if (SNAPSHOT_WAITS_FOR_EVENT_LOOP && !(await mainLoopResponds())) return snapshotByInterrupt({ file, level });
+      const sinkId = native.sinkOpen(file, level);
       return snapshot({ sinkId, options: {} });
     }),
   );

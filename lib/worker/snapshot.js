@@ -1,8 +1,10 @@
 'use strict';
 // The heap snapshot job: V8's chunks go straight from the inspector session into the native sink.
 
+const fs = require('node:fs');
 const native = require('../native');
 const { connect, post } = require('./session');
+const { rsError } = require('../errors');
 
 // V8 before 12 (Node 20) finds a function's line by scanning its script from the start unless the
 // script's line-end table exists; Debugger.enable builds the table for every loaded script.
@@ -11,10 +13,16 @@ const { connect, post } = require('./session');
 // RSHEAPDUMP_NO_WARMUP=1 turns it off (for benchmarks).
 const NEEDS_LINE_END_WARMUP = Number.parseInt(process.versions.v8, 10) < 12 && !process.env.RSHEAPDUMP_NO_WARMUP;
 
-async function warmLineEnds() {
-  if (!NEEDS_LINE_END_WARMUP) return;
-  await post('Debugger.enable');
-  await post('Debugger.disable');
+// V8 12 and later (Node 22+) run an inspector-requested snapshot as a task of the main thread's
+// event loop, so a main thread stuck in a loop never takes it (measured on Node 24); V8's own
+// synchronous writer still runs from an inspector interrupt there. See snapshotByInterrupt.
+const SNAPSHOT_WAITS_FOR_EVENT_LOOP = Number.parseInt(process.versions.v8, 10) >= 12;
+
+/** The warm-up's commands, posted without waiting: a session runs its commands in order. */
+function warmLineEnds() {
+  if (!NEEDS_LINE_END_WARMUP) return [];
+  // Only an optimization: the snapshot is valid without it, so its failure is not the caller's.
+  return [post('Debugger.enable'), post('Debugger.disable')].map((p) => p.catch(() => {}));
 }
 
 /** Takes a heap snapshot into an open sink; resolves to the finished file. */
@@ -30,13 +38,15 @@ async function snapshot({ sinkId, options }) {
   };
   const s = connect();
   try {
-    await warmLineEnds();
     s.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    // Posted back to back: every round trip to the main thread adds latency before the pause.
+    const warmup = warmLineEnds();
     await post('HeapProfiler.takeHeapSnapshot', {
       reportProgress: false,
       captureNumericValue: !!options.captureNumericValue,
       exposeInternals: !!options.exposeInternals,
     });
+    await Promise.all(warmup);
   } catch (err) {
     native.sinkAbort(sinkId);
     throw err;
@@ -50,4 +60,42 @@ async function snapshot({ sinkId, options }) {
   return native.sinkFinish(sinkId);
 }
 
-module.exports = { snapshot, NEEDS_LINE_END_WARMUP };
+/**
+ * A snapshot of a main thread whose event loop does not turn (stuck in a loop): V8's synchronous
+ * writer (v8.writeHeapSnapshot) runs on the main thread from an inspector interrupt into the
+ * partial name; this worker then compresses it through a sink, or renames it. Not streamed: the
+ * main thread writes the plain file during its pause, as heapdump would.
+ */
+async function snapshotByInterrupt({ file, level }) {
+  const raw = level ? `${file}.raw.partial` : `${file}.partial`;
+  // Created here first so that V8's writer, which keeps an existing file's mode, writes a 0600 file.
+  fs.writeFileSync(raw, '', { mode: 0o600 });
+  try {
+    const expression = `process.getBuiltinModule('v8').writeHeapSnapshot(${JSON.stringify(raw)})`;
+    const { exceptionDetails } = await post('Runtime.evaluate', { expression, silent: true, returnByValue: true });
+    if (exceptionDetails) {
+      const why = exceptionDetails.exception?.description ?? exceptionDetails.text;
+      throw rsError('SNAPSHOT', `V8 could not write the snapshot: ${why}`);
+    }
+    if (!level) {
+      const fd = fs.openSync(raw, 'r');
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      const { size } = fs.statSync(raw);
+      fs.renameSync(raw, file);
+      return { path: file, bytes: size, rawBytes: size };
+    }
+    const sinkId = native.sinkOpen(file, level);
+    try {
+      for await (const chunk of fs.createReadStream(raw, { highWaterMark: 1 << 20 })) native.sinkWrite(sinkId, chunk);
+    } catch (err) {
+      native.sinkAbort(sinkId);
+      throw err;
+    }
+    return await native.sinkFinish(sinkId);
+  } finally {
+    fs.rmSync(raw, { force: true });
+  }
+}
+
+module.exports = { snapshot, snapshotByInterrupt, NEEDS_LINE_END_WARMUP, SNAPSHOT_WAITS_FOR_EVENT_LOOP };
