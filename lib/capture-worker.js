@@ -19,11 +19,22 @@ const JOBS = {
   heapStart: require('./worker/profile').jobs.heapStart,
   heapStop: require('./worker/profile').jobs.heapStop,
   cpuProfileFor: require('./worker/profile').jobs.cpuProfileFor,
-  profileAbandon: require('./worker/profile').jobs.profileAbandon,
 };
+
+// The app is exiting and waits (bounded) on msg.flag: drop profiles, disconnect, wake it.
+async function onAppExit(flag) {
+  try {
+    await require('./worker/profile').abandonAll();
+  } finally {
+    require('./worker/session').disconnect();
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  }
+}
 
 parentPort.on('message', (msg) => {
   if (msg.type === 'pong') return require('./worker/liveness').onPong(msg);
+  if (msg.type === 'exit') return void onAppExit(msg.flag);
   enqueue(() => {
     const job = Object.hasOwn(JOBS, msg.type) && JOBS[msg.type];
     if (typeof job !== 'function') throw rsError('INTERNAL', `unknown capture job '${msg.type}'`);

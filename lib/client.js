@@ -12,6 +12,9 @@ let nextId = 1;
 const pending = new Map();
 // Jobs the worker started on its own (signal-triggered), announced with 'busy'/'idle'.
 let busy = 0;
+// Whether the worker may have connected its inspector session (any job or signal job so far).
+let sessionUsed = false;
+const EXIT_WAIT_MS = 500;
 
 function updateRef() {
   if (!worker) return;
@@ -30,7 +33,10 @@ function settle(id, fn) {
 function onMessage(msg) {
   // The worker asks whether this thread's event loop still turns (lib/worker/liveness.js).
   if (msg.type === 'ping') return worker && worker.postMessage({ type: 'pong', id: msg.id });
-  if (msg.type === 'busy') busy++;
+  if (msg.type === 'busy') {
+    busy++;
+    sessionUsed = true;
+  }
   else if (msg.type === 'idle') busy = Math.max(0, busy - 1);
   else return settle(msg.id, (p) => (msg.ok ? p.resolve(msg.value) : p.reject(deserialize(msg.error))));
   updateRef();
@@ -38,6 +44,25 @@ function onMessage(msg) {
 
 function failAll(err) {
   for (const id of [...pending.keys()]) settle(id, (p) => p.reject(err));
+}
+
+let exitHooked = false;
+
+/**
+ * The app is exiting: a connected inspector session would make Node print "Waiting for the
+ * debugger to disconnect...", so the worker drops any running profile and disconnects while this
+ * thread waits (it answers in milliseconds; the wait is bounded). Inspector commands still reach
+ * this thread by interrupt during Atomics.wait.
+ */
+function onAppExit() {
+  if (!worker || !sessionUsed) return;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    worker.postMessage({ type: 'exit', flag });
+  } catch {
+    return;
+  }
+  Atomics.wait(flag, 0, 0, EXIT_WAIT_MS);
 }
 
 function start() {
@@ -53,6 +78,10 @@ function start() {
     failAll(rsError('WORKER', `the capture worker exited (code ${code}) before finishing; try again`));
   });
   worker = w;
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', onAppExit);
+  }
   // After the listeners: adding a 'message' listener refs the worker's port again.
   updateRef();
   return w;
@@ -72,6 +101,7 @@ function request(type, payload) {
       return;
     }
     updateRef();
+    sessionUsed = true;
     w.postMessage({ ...payload, type, id });
   });
 }

@@ -127,22 +127,7 @@ function noProfileError(kind) {
   return rsError('NO_PROFILE', `no ${k.what} is running; call ${k.start}() first`);
 }
 
-/** Stops sent to the worker and not settled yet. */
-let stopping = 0;
 
-/**
- * On exit with a profile running (or a stop in flight), let the worker discard it and disconnect
- * its session first; otherwise Node prints "Waiting for the debugger to disconnect..." on
- * process.exit(). The worker answers within milliseconds; the wait is bounded.
- */
-function onExit() {
-  if (!active.cpu && !active.heap && stopping === 0) return;
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  client.request('profileAbandon', { flag }).catch(() => {});
-  Atomics.wait(flag, 0, 0, EXIT_WAIT_MS);
-}
-const EXIT_WAIT_MS = 500;
-let exitHook = false;
 
 /** Whether Node itself samples the heap (`node --heap-prof`, also through NODE_OPTIONS). */
 function nodeHeapProf() {
@@ -157,10 +142,6 @@ function start(kind, job, payload) {
     return Promise.reject(
       rsError('PROFILE_RUNNING', 'node --heap-prof is already sampling this process and V8 has one sampling heap profiler per process; use its file, or run without --heap-prof'),
     );
-  }
-  if (!exitHook) {
-    exitHook = true;
-    process.on('exit', onExit);
   }
   const token = {};
   active[kind] = token;
@@ -191,18 +172,10 @@ function stop(kind, job, o) {
     }
   }
   active[kind] = null;
-  stopping++;
-  return client.request(job, { sinkId, returnProfile: o.returnProfile }).then(
-    (r) => {
-      stopping--;
-      return r;
-    },
-    (err) => {
-      stopping--;
-      if (sinkId !== null) native.sinkAbort(sinkId);
-      throw err;
-    },
-  );
+  return client.request(job, { sinkId, returnProfile: o.returnProfile }).catch((err) => {
+    if (sinkId !== null) native.sinkAbort(sinkId);
+    throw err;
+  });
 }
 
 function stopResult(r, returnProfile) {

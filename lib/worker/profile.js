@@ -13,7 +13,7 @@
 
 const path = require('node:path');
 const native = require('../native');
-const { post, hold } = require('./session');
+const { post } = require('./session');
 const { rsError, invalidArgValue } = require('../errors');
 const { resolveTarget } = require('../snapshot');
 const { diagnosticFilename } = require('../profile');
@@ -47,8 +47,7 @@ function noProfile(kind, owner) {
 /** Claims the slot for `kind` synchronously, then runs `begin`; releases the slot if it fails. */
 function begin(kind, owner, fn) {
   if (state[kind]) return Promise.reject(running(kind));
-  // A running profile lives in the session: keep it connected until the profile ends.
-  const me = { owner, phase: 'starting', ready: null, release: hold() };
+  const me = { owner, phase: 'starting', ready: null };
   state[kind] = me;
   me.ready = (async () => {
     try {
@@ -56,7 +55,6 @@ function begin(kind, owner, fn) {
       me.phase = 'running';
     } catch (err) {
       if (state[kind] === me) state[kind] = null;
-      me.release();
       throw err;
     }
   })();
@@ -77,7 +75,6 @@ async function end(kind, owner, fn) {
     return await fn();
   } finally {
     if (state[kind] === cur) state[kind] = null;
-    cur.release();
   }
 }
 
@@ -226,23 +223,13 @@ async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = 1000, d
 
 // --- process exit ------------------------------------------------------------------------------
 
-/**
- * The main thread is exiting (process.exit() or the end of its event loop) while a profile runs:
- * discard every profile so the session disconnects, then set flag[0] = 1 and wake the main thread,
- * which waits (bounded) in its 'exit' listener. Otherwise Node prints "Waiting for the debugger
- * to disconnect..." on exit. Runs outside the job queue: the job returns at once.
- */
-async function abandonAll(flag) {
-  try {
-    for (const kind of ['cpu', 'heap']) {
-      const cur = state[kind];
-      if (!cur) continue;
-      const method = kind === 'cpu' ? 'Profiler.stop' : 'HeapProfiler.stopSampling';
-      await end(kind, cur.owner, () => post(method)).catch(() => {});
-    }
-  } finally {
-    Atomics.store(flag, 0, 1);
-    Atomics.notify(flag, 0);
+/** The app is exiting: discard every running profile (see lib/client.js, onExit). */
+async function abandonAll() {
+  for (const kind of ['cpu', 'heap']) {
+    const cur = state[kind];
+    if (!cur) continue;
+    const method = kind === 'cpu' ? 'Profiler.stop' : 'HeapProfiler.stopSampling';
+    await end(kind, cur.owner, () => post(method)).catch(() => {});
   }
 }
 
@@ -254,6 +241,7 @@ module.exports = {
   heapStart,
   heapStop,
   cpuProfileFor,
+  abandonAll,
   state,
   jobs: {
     cpuStart: (msg) => cpuStart({ intervalUs: msg.intervalUs, deoptimize: msg.deoptimize }),
@@ -265,7 +253,6 @@ module.exports = {
         includeObjectsCollectedByMinorGC: o.includeObjectsCollectedByMinorGC,
       }),
     heapStop: (msg) => heapStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
-    profileAbandon: ({ flag }) => void setImmediate(abandonAll, flag),
     cpuProfileFor: ({ options: o }) => cpuProfileFor({ seconds: o.seconds, filename: o.filename, gzip: o.gzip, intervalUs: o.intervalUs, deoptimize: o.deoptimize }),
   },
 };

@@ -2,39 +2,34 @@
 // The capture worker's inspector session, connected to the main thread, and a promise-shaped
 // `post`. Inspector failures become ERR_RSHEAPDUMP_INSPECTOR with V8's message.
 //
-// The session is connected only while something holds it (a job, a running profile): Node prints
-// "Waiting for the debugger to disconnect..." when the app calls process.exit() while a session
-// is connected, and an idle profiler tool must not change how the app exits.
+// Once connected the session stays connected: V8 forgets its heap object ids when a
+// HeapProfiler session goes away, and snapshots are compared by those ids (diff, leaks). Node
+// prints "Waiting for the debugger to disconnect..." when the app exits with a session
+// connected, so lib/client.js has the worker disconnect in the app's 'exit' event.
 
 const inspector = require('node:inspector');
 const { rsError } = require('../errors');
 
 let session = null;
-let holds = 0;
+// Set when the app exits: a command still in flight must not connect a new session then.
+let closed = false;
 
 /** The session, connected on first use. */
 function connect() {
   if (session) return session;
+  if (closed) throw rsError('EXITING', 'the process is exiting; the inspector session is closed');
   const s = new inspector.Session();
   s.connectToMainThread();
   session = s;
   return s;
 }
 
-/** Keeps the session connected until the returned function is called (once). */
-function hold() {
-  holds++;
-  connect();
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    holds--;
-    if (holds === 0 && session) {
-      session.disconnect();
-      session = null;
-    }
-  };
+/** Disconnects the session for good (the app is exiting). */
+function disconnect() {
+  closed = true;
+  if (!session) return;
+  session.disconnect();
+  session = null;
 }
 
 /** Whether the session is connected now (for tests and diagnostics). */
@@ -45,7 +40,13 @@ function isConnected() {
 /** Posts a protocol command; resolves to its result. */
 function post(method, params) {
   return new Promise((resolve, reject) => {
-    connect().post(method, params, (err, result) => {
+    let s;
+    try {
+      s = connect();
+    } catch (err) {
+      return reject(err);
+    }
+    s.post(method, params, (err, result) => {
       if (!err) return resolve(result);
       const e = rsError('INSPECTOR', `V8 inspector command ${method} failed: ${err.message}`);
       e.cause = err;
@@ -54,4 +55,4 @@ function post(method, params) {
   });
 }
 
-module.exports = { connect, hold, isConnected, post };
+module.exports = { connect, disconnect, isConnected, post };
