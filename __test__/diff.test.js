@@ -142,3 +142,18 @@ test('rsheapdump diff: table, JSON, --sort, --top and exit codes', () => {
   assert.strictEqual(unrelated.status, 1);
   assert.match(unrelated.stderr, /\[ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS\]/);
 });
+
+test('two writeSnapshot files of one process can be compared (V8 keeps its object ids)', async () => {
+  const rsheapdump = require('..');
+  const dir = require('./helpers').tmpdir();
+  class ComparedAcrossWriteSnapshot {}
+  const a = await rsheapdump.writeSnapshot(path.join(dir, 'a.heapsnapshot'));
+  globalThis.__compared = Array.from({ length: 321 }, () => new ComparedAcrossWriteSnapshot());
+  const b = await rsheapdump.writeSnapshot(path.join(dir, 'b.heapsnapshot.gz'));
+  const d = await rsheapdump.diffSnapshots(a, b);
+  const row = d.classes.find((c) => c.name === 'ComparedAcrossWriteSnapshot');
+  assert.ok(row, 'the new class is in the comparison');
+  assert.equal(row.newCount, 321);
+  assert.equal(row.deletedCount, 0);
+  delete globalThis.__compared;
+});

@@ -6,11 +6,9 @@
 // run) of its objects did. Taking a heap snapshot runs a full GC first, so nothing merely
 // unreferenced is counted.
 //
-// The snapshots are written with v8.writeHeapSnapshot, not writeSnapshot: the comparison needs
-// V8's object ids to stay the same across the three, and V8 clears them whenever an inspector
-// session detaches (V8HeapProfilerAgentImpl::disable calls ClearObjectIds), which the capture
-// worker's session does after each job. The main thread is blocked while each is written,
-// which a test does not mind.
+// The snapshots are taken with writeSnapshot (streamed to disk by the capture worker): its
+// inspector session stays connected, so V8's object ids stay the same across the three (V8
+// clears them when a HeapProfiler session detaches).
 
 const assert = require('node:assert');
 const fs = require('node:fs');
@@ -72,7 +70,7 @@ function assertNoLeak(fn, opts) {
 }
 
 async function check(fn, o) {
-  const { writeHeapSnapshot } = require('node:v8');
+  const { writeSnapshot } = require('./snapshot');
   const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rsheapdump-leak-'));
   if (o.dir) fs.mkdirSync(dir, { recursive: true });
   const stamp = `${process.pid}-${Date.now()}`;
@@ -84,13 +82,13 @@ async function check(fn, o) {
   try {
     await repeat(o.warmup);
     collect();
-    writeHeapSnapshot(files[0]);
+    await writeSnapshot(files[0]);
     await repeat(o.iterations);
     collect();
-    writeHeapSnapshot(files[1]);
+    await writeSnapshot(files[1]);
     await repeat(o.iterations);
     collect();
-    writeHeapSnapshot(files[2]);
+    await writeSnapshot(files[2]);
     const report = await findLeaks(files[0], files[1], files[2], { limit: 0 });
     const leaking = report.classes.filter((c) => c.count >= o.threshold && !allowed(c.name, o.allow));
     if (leaking.length === 0) return Object.assign(report, o.keepSnapshots ? { snapshots: files } : {});
