@@ -1,7 +1,8 @@
 'use strict';
 // A small HTTP service with a cache that only grows (the planted leak), exercised by a few
 // thousand requests while rsheapdump records a CPU profile; then a gzip heap snapshot of it, its
-// DevTools-style summary, and a flame graph of the CPU profile.
+// DevTools-style summary, a flame graph of the CPU profile, and the leak found from three
+// snapshots taken around more requests.
 //
 //   npm run demo
 
@@ -78,6 +79,20 @@ async function main() {
   const svgFile = path.join(outDir, 'demo-flame.svg');
   fs.writeFileSync(svgFile, await rsheapdump.flameGraph(cpuFile, { title: 'rsheapdump demo: 2000 requests' }), { mode: 0o600 });
   console.log(`flame graph written to ${svgFile} (open it in a browser)`);
+
+  // 5. The leak: snapshots before, between and after two rounds of requests. Objects made during
+  //    the first round and still alive after the second are what leaks.
+  const snap = (name) => rsheapdump.writeSnapshot(path.join(outDir, `${name}.heapsnapshot.gz`));
+  const base = await snap('baseline');
+  for (let i = 0; i < 300; i++) await get(port);
+  const target = await snap('target');
+  for (let i = 0; i < 300; i++) await get(port);
+  const final = await snap('final');
+  const leaks = await rsheapdump.findLeaks(base, target, final, { limit: 3 });
+  const leak = leaks.clusters[0];
+  console.log(`\nleaks: ${leak.className} x ${leak.count}, retaining ${leak.retainedSize.toLocaleString('en-US')} bytes, held by`);
+  console.log(`  ${rsheapdump.formatRetainerPath(leak.path)}`);
+  console.log(`  (the same from a shell: npx rsheapdump leaks ${base} ${target} ${final})`);
 
   server.close();
 }
