@@ -28,6 +28,14 @@ pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u32]) -> Dominators {
     tree(g, essential).finish(self_sizes)
 }
 
+/// One vertex of Lengauer–Tarjan's eval/link forest.
+#[derive(Clone, Copy)]
+struct Link {
+    ancestor: u32,
+    label: u32,
+    label_semi: u32,
+}
+
 /// The dominator tree in DFS numbering, before sizes are known.
 pub struct Tree {
     /// DFS number -> node ordinal (index 0 unused).
@@ -150,29 +158,42 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     let t0 = std::time::Instant::now();
 
     let mut semi: Vec<u32> = (0..len as u32).collect();
-    let mut label: Vec<u32> = (0..len as u32).collect();
-    let mut ancestor = vec![0u32; len];
+    // The forest of eval/link, one record per vertex so a path step is one cache line: the
+    // ancestor, the label, and the label's semidominator. A label always names a vertex that
+    // is already processed (its semidominator is final), so caching `semi[label]` is exact and
+    // saves the second random read of every comparison.
+    let mut forest: Vec<Link> = vec![Link { ancestor: 0, label: 0, label_semi: 0 }; len];
     let mut dom = vec![0u32; len];
     let mut stack: Vec<u32> = Vec::new();
-    // eval() with path compression, iterative (the forest can be millions deep).
-    let mut evaluate = |v: u32, ancestor: &mut Vec<u32>, label: &mut Vec<u32>, semi: &Vec<u32>| -> u32 {
-        if ancestor[v as usize] == 0 {
-            return v;
+    // eval() with path compression, iterative (the forest can be millions deep); returns the
+    // label and its semidominator.
+    let mut evaluate = |v: u32, forest: &mut Vec<Link>| -> (u32, u32) {
+        let fv = forest[v as usize];
+        if fv.ancestor == 0 {
+            // Not linked yet: v itself, whose semidominator is still v.
+            return (v, v);
+        }
+        if forest[fv.ancestor as usize].ancestor == 0 {
+            return (fv.label, fv.label_semi);
         }
         stack.clear();
         let mut x = v;
-        while ancestor[ancestor[x as usize] as usize] != 0 {
+        while forest[forest[x as usize].ancestor as usize].ancestor != 0 {
             stack.push(x);
-            x = ancestor[x as usize];
+            x = forest[x as usize].ancestor;
         }
         while let Some(w) = stack.pop() {
-            let a = ancestor[w as usize] as usize;
-            if semi[label[a] as usize] < semi[label[w as usize] as usize] {
-                label[w as usize] = label[a];
+            let a = forest[w as usize].ancestor as usize;
+            let fa = forest[a];
+            let fw = &mut forest[w as usize];
+            if fa.label_semi < fw.label_semi {
+                fw.label = fa.label;
+                fw.label_semi = fa.label_semi;
             }
-            ancestor[w as usize] = ancestor[a];
+            fw.ancestor = fa.ancestor;
         }
-        label[v as usize]
+        let fv = forest[v as usize];
+        (fv.label, fv.label_semi)
     };
 
     // Buckets as linked lists; DevTools iterates each bucket (a Set) in insertion order, which
@@ -183,21 +204,24 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     for w in (2..=n).rev() {
         let node = vertex[w as usize] as usize;
         let ps = &pred_src[pred_first[node] as usize..pred_first[node + 1] as usize];
+        let mut sw = semi[w as usize];
         for &v in ps {
-            let u = evaluate(v, &mut ancestor, &mut label, &semi);
-            if semi[u as usize] < semi[w as usize] {
-                semi[w as usize] = semi[u as usize];
+            // A predecessor numbered below w is not processed yet: eval(v) is v, semi[v] is v.
+            let c = if v < w { v } else { evaluate(v, &mut forest).1 };
+            if c < sw {
+                sw = c;
             }
         }
         if ps.is_empty() {
             // An orphan: its single predecessor is taken to be the root.
-            semi[w as usize] = semi[1];
+            sw = semi[1];
         }
-        let b = semi[w as usize] as usize;
+        semi[w as usize] = sw;
+        let b = sw as usize;
         bucket_next[w as usize] = bucket_head[b];
         bucket_head[b] = w;
         let pw = parent[w as usize];
-        ancestor[w as usize] = pw; // link(parent[w], w)
+        forest[w as usize] = Link { ancestor: pw, label: w, label_semi: sw }; // link(parent[w], w)
         batch.clear();
         let mut v = bucket_head[pw as usize];
         while v != 0 {
@@ -206,11 +230,11 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
         }
         bucket_head[pw as usize] = 0;
         for &v in batch.iter().rev() {
-            let u = evaluate(v, &mut ancestor, &mut label, &semi);
-            dom[v as usize] = if semi[u as usize] < semi[v as usize] { u } else { pw };
+            let (u, su) = evaluate(v, &mut forest);
+            dom[v as usize] = if su < semi[v as usize] { u } else { pw };
         }
     }
-    drop((bucket_head, bucket_next, ancestor, label, parent, pred_first, pred_src));
+    drop((bucket_head, bucket_next, forest, parent, pred_first, pred_src));
 
     dom[0] = 1;
     dom[1] = 1;
