@@ -56,9 +56,30 @@ function run(command, argv) {
     });
 }
 
+/** A `--top N` / `--limit N` value: a whole number, or `fallback` when the option is absent. */
+function count(value, option, fallback) {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${option} needs a whole number`);
+  return Number(value);
+}
+
+/**
+ * Prints `classes` (already sorted), cut to `top` (0: all): with `json` the whole result with the
+ * cut list, else `table(result, rows)` and a line saying how many were left out.
+ */
+function printClasses(result, classes, { top, json, table }) {
+  const shown = top > 0 ? classes.slice(0, top) : classes;
+  if (json) {
+    process.stdout.write(JSON.stringify({ ...result, classes: shown }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(table(result, shown));
+  if (shown.length < classes.length) process.stdout.write(`\u2026 ${classes.length - shown.length} more classes (--top 0 for all)\n`);
+}
+
 /** Formats a byte count the way DevTools does in its tables (plain integer with separators). */
 function bytes(n) {
   return Math.round(n).toLocaleString('en-US');
 }
 
-module.exports = { UsageError, parse, progress, run, bytes };
+module.exports = { UsageError, parse, progress, run, bytes, count, printClasses };

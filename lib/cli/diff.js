@@ -83,11 +83,7 @@ function main(argv) {
   if (positionals.length !== 2) throw new common.UsageError('expected two snapshot files: <before> <after>');
   const sort = values.sort ?? 'size';
   if (!Object.hasOwn(SORTS, sort)) throw new common.UsageError(`--sort must be one of ${Object.keys(SORTS).join(', ')}`);
-  let top = values.json ? 0 : 25;
-  if (values.top !== undefined) {
-    if (!/^\d+$/.test(values.top)) throw new common.UsageError('--top needs a whole number');
-    top = Number(values.top);
-  }
+  const top = common.count(values.top, 'top', values.json ? 0 : 25);
 
   const { diffSnapshotsSync } = require('../compare');
   const progress = common.progress();
@@ -97,14 +93,7 @@ function main(argv) {
   } finally {
     progress.done();
   }
-  const classes = result.classes.slice().sort(SORTS[sort]);
-  const shown = top > 0 ? classes.slice(0, top) : classes;
-  if (values.json) {
-    process.stdout.write(JSON.stringify({ ...result, classes: shown }, null, 2) + '\n');
-  } else {
-    process.stdout.write(table(result, shown));
-    if (shown.length < classes.length) process.stdout.write(`\u2026 ${classes.length - shown.length} more classes (--top 0 for all)\n`);
-  }
+  common.printClasses(result, result.classes.slice().sort(SORTS[sort]), { top, json: values.json, table });
   return 0;
 }
 

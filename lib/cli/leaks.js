@@ -70,11 +70,7 @@ function text(r) {
 function main(argv) {
   const { values, positionals } = common.parse(argv, { json: { type: 'boolean' }, top: { type: 'string' } });
   if (positionals.length !== 3) throw new common.UsageError('expected three snapshot files: <baseline> <target> <final>');
-  let top = 10;
-  if (values.top !== undefined) {
-    if (!/^\d+$/.test(values.top)) throw new common.UsageError('--top needs a whole number');
-    top = Number(values.top);
-  }
+  const top = common.count(values.top, 'top', 10);
   const { findLeaksSync } = require('../compare');
   const progress = common.progress();
   let result;

@@ -82,11 +82,7 @@ function main(argv) {
   }
   const sort = values.sort ?? 'retained';
   if (!Object.hasOwn(SORTS, sort)) throw new common.UsageError(`--sort must be one of ${Object.keys(SORTS).join(', ')}`);
-  let top = values.json ? 0 : 25;
-  if (values.top !== undefined) {
-    if (!/^\d+$/.test(values.top)) throw new common.UsageError('--top needs a whole number');
-    top = Number(values.top);
-  }
+  const top = common.count(values.top, 'top', values.json ? 0 : 25);
 
   const { analyzeSnapshotSync } = require('../analyze');
   const progress = common.progress();
@@ -101,14 +97,7 @@ function main(argv) {
   } finally {
     progress.done();
   }
-  const classes = result.classes.slice().sort(SORTS[sort]);
-  const shownClasses = top > 0 ? classes.slice(0, top) : classes;
-  if (values.json) {
-    process.stdout.write(JSON.stringify({ ...result, classes: shownClasses }, null, 2) + '\n');
-  } else {
-    process.stdout.write(table(result, shownClasses));
-    if (shownClasses.length < classes.length) process.stdout.write(`\u2026 ${classes.length - shownClasses.length} more classes (--top 0 for all)\n`);
-  }
+  common.printClasses(result, result.classes.slice().sort(SORTS[sort]), { top, json: values.json, table });
   return 0;
 }
 
