@@ -7,8 +7,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -21,8 +21,8 @@ const CHUNK: usize = 4 << 20;
 
 /// Where the bytes come from.
 enum Source {
-    /// Chunks from the reader thread.
-    Thread(Receiver<io::Result<Vec<u8>>>, Option<JoinHandle<()>>),
+    /// Chunks from the reader thread, and used chunks back to it for reuse.
+    Thread(Receiver<io::Result<Vec<u8>>>, Option<JoinHandle<()>>, SyncSender<Vec<u8>>),
     /// Read inline (in-memory input and tests).
     Direct(Box<dyn Read + Send>),
 }
@@ -47,6 +47,10 @@ pub struct Input<'p> {
     progress: Option<&'p dyn Fn(f64)>,
     /// A read error met after some bytes, reported when those are used up.
     pending_error: Option<io::Error>,
+    /// Bytes per read for a `Direct` source.
+    direct_chunk: usize,
+    /// When set (by another thread), the input ends at the next chunk.
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 /// Counts the bytes that pass through, so progress can be reported in file bytes even for gzip.
@@ -90,10 +94,13 @@ impl<'p> Input<'p> {
         let mut reader: Box<dyn Read + Send> = if gzip { Box::new(MultiGzDecoder::new(br)) } else { Box::new(br) };
         // Two chunks in flight: enough to keep both threads busy without holding much memory.
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(2);
+        // Used chunks come back and are refilled: no fresh (page-faulted, zeroed) 4 MiB per chunk.
+        let (back_tx, back_rx) = sync_channel::<Vec<u8>>(4);
         let handle = std::thread::Builder::new()
             .name("rsheapdump-read".into())
             .spawn(move || loop {
-                let mut v = vec![0u8; CHUNK];
+                let mut v = back_rx.try_recv().unwrap_or_default();
+                v.resize(CHUNK, 0);
                 let (n, err) = read_full(&mut *reader, &mut v);
                 v.truncate(n);
                 if n > 0 && tx.send(Ok(v)).is_err() {
@@ -110,7 +117,7 @@ impl<'p> Input<'p> {
             })
             .map_err(|e| Error::new("ERR_RSHEAPDUMP_THREAD", format!("could not start the reader thread: {e}")))?;
         Ok(Input {
-            source: Source::Thread(rx, Some(handle)),
+            source: Source::Thread(rx, Some(handle), back_tx),
             buf: Vec::new(),
             pos: 0,
             base: 0,
@@ -121,6 +128,8 @@ impl<'p> Input<'p> {
             raw_total,
             progress: None,
             pending_error: None,
+            direct_chunk: CHUNK,
+            cancel: None,
         })
     }
 
@@ -131,7 +140,93 @@ impl<'p> Input<'p> {
         let raw_read = Arc::new(AtomicU64::new(0));
         let cur = Counting { inner: io::Cursor::new(bytes), count: raw_read.clone() };
         let reader: Box<dyn Read + Send> = if gzip { Box::new(MultiGzDecoder::new(cur)) } else { Box::new(cur) };
-        Input { source: Source::Direct(reader), buf: Vec::new(), pos: 0, base: 0, eof: false, gzip, path: None, raw_read, raw_total, progress: None, pending_error: None }
+        Input { source: Source::Direct(reader), buf: Vec::new(), pos: 0, base: 0, eof: false, gzip, path: None, raw_read, raw_total, progress: None, pending_error: None, direct_chunk: 1 << 16, cancel: None }
+    }
+
+    /// Streams a plain (not gzip) file from byte `offset` on, read inline in big chunks; offsets
+    /// in errors are the file's. For a second parser working on a later part of the file.
+    pub fn open_at(path: &Path, offset: u64) -> Result<Input<'p>> {
+        Self::open_at_cancellable(path, offset, None)
+    }
+
+    /// [`Input::open_at`], ending early (as if the file ended) once `cancel` is set.
+    pub fn open_at_cancellable(path: &Path, offset: u64, cancel: Option<Arc<AtomicBool>>) -> Result<Input<'p>> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = File::open(path).map_err(|e| Error::io(&e, "open", path))?;
+        let raw_total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        file.seek(SeekFrom::Start(offset)).map_err(|e| Error::io(&e, "read", path))?;
+        let raw_read = Arc::new(AtomicU64::new(offset));
+        let reader: Box<dyn Read + Send> = Box::new(Counting { inner: file, count: raw_read.clone() });
+        Ok(Input {
+            source: Source::Direct(reader),
+            buf: Vec::new(),
+            pos: 0,
+            base: offset,
+            eof: false,
+            gzip: false,
+            path: Some(path.to_owned()),
+            raw_read,
+            raw_total,
+            progress: None,
+            pending_error: None,
+            direct_chunk: CHUNK,
+            cancel,
+        })
+    }
+
+    /// The file being read when it is a plain (not gzip) file streamed by [`Input::open`]:
+    /// another thread may then read a later part of it with [`Input::open_at`].
+    pub fn plain_file(&self) -> Option<&Path> {
+        match (&self.source, self.gzip) {
+            (Source::Thread(..), false) => self.path.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// For a plain file: continues at absolute offset `to` (after the current one), reading
+    /// the file from there inline instead of through the reader thread, which stops; the
+    /// bytes between are never read. Other inputs move forward with [`Input::skip_to`].
+    pub fn jump_to(&mut self, to: u64) -> Result<bool> {
+        let Some(path) = self.plain_file().map(Path::to_path_buf) else { return self.skip_to(to) };
+        if to < self.offset() {
+            return Ok(false);
+        }
+        let mut next = Input::open_at(&path, to)?;
+        // Dropping the old source's receiver makes the reader thread's next send fail.
+        let old = std::mem::replace(&mut self.source, std::mem::replace(&mut next.source, Source::Direct(Box::new(io::empty()))));
+        if let Source::Thread(rx, h, back) = old {
+            drop((rx, back));
+            if let Some(h) = h {
+                let _ = h.join();
+            }
+        }
+        self.buf.clear();
+        self.pos = 0;
+        self.base = to;
+        self.eof = false;
+        self.raw_read = next.raw_read.clone();
+        self.direct_chunk = CHUNK;
+        self.pending_error = None;
+        Ok(true)
+    }
+
+    /// Moves forward to absolute offset `to` (not before the current one), dropping the bytes
+    /// between; false when the input ends first.
+    pub fn skip_to(&mut self, to: u64) -> Result<bool> {
+        loop {
+            let end = self.base + self.buf.len() as u64;
+            if to < end {
+                self.pos = self.pos.max((to - self.base) as usize);
+                return Ok(true);
+            }
+            self.pos = self.buf.len();
+            if to == end {
+                return Ok(true);
+            }
+            if !self.fill()? {
+                return Ok(false);
+            }
+        }
     }
 
     /// Reports the fraction of the file read after every chunk.
@@ -199,10 +294,13 @@ impl<'p> Input<'p> {
         if self.pos < self.buf.len() {
             return Ok(true);
         }
-        if self.eof {
+        if self.eof || self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Ok(false);
         }
         self.base += self.buf.len() as u64;
+        if let Source::Thread(_, _, back) = &self.source {
+            let _ = back.try_send(std::mem::take(&mut self.buf));
+        }
         self.buf.clear();
         self.pos = 0;
         if let Some(e) = self.pending_error.take() {
@@ -210,11 +308,11 @@ impl<'p> Input<'p> {
             return Err(self.read_error(e));
         }
         let next = match &mut self.source {
-            Source::Thread(rx, _) => rx.recv().unwrap_or_else(|_| Ok(Vec::new())),
+            Source::Thread(rx, _, _) => rx.recv().unwrap_or_else(|_| Ok(Vec::new())),
             Source::Direct(r) => {
                 // Small chunks: in-memory inputs are tests and fuzzing, where many tiny inputs run.
                 let mut v = std::mem::take(&mut self.buf);
-                v.resize(1 << 16, 0);
+                v.resize(self.direct_chunk, 0);
                 match read_full(&mut **r, &mut v) {
                     (0, Some(e)) => Err(e),
                     (n, e) => {
@@ -248,7 +346,7 @@ impl<'p> Input<'p> {
     }
 
     fn finish_thread(&mut self) {
-        if let Source::Thread(_, h) = &mut self.source {
+        if let Source::Thread(_, h, _) = &mut self.source {
             if let Some(h) = h.take() {
                 let _ = h.join();
             }
@@ -293,7 +391,7 @@ impl<'p> Input<'p> {
 impl Drop for Input<'_> {
     fn drop(&mut self) {
         // Dropping the receiver first makes a blocked reader thread's send fail, so it exits.
-        if let Source::Thread(_, h) = &mut self.source {
+        if let Source::Thread(_, h, _) = &mut self.source {
             let h = h.take();
             self.source = Source::Direct(Box::new(io::empty()));
             if let Some(h) = h {

@@ -54,12 +54,15 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
     if inp.skip_ws()? == Some(b'}') {
         return Err(inp.error("the JSON object is empty", HINT_NOT_SNAPSHOT));
     }
+    // The edges array, read ahead by a second thread while this one reads the nodes.
+    let mut ahead = AheadGuard::default();
     loop {
         match inp.skip_ws()? {
             Some(b'"') => {}
             Some(b) => return Err(inp.error(format!("expected a key but found {}", show(b)), HINT_NOT_SNAPSHOT)),
             None => return Err(inp.error("unexpected end of input, expected a key", HINT_TRUNCATED)),
         }
+        let key_at = inp.offset();
         key.clear();
         json::read_string(inp, &mut key)?;
         expect(inp, b':', "':'")?;
@@ -86,6 +89,9 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
                     return Err(inp.error_at(value_at, "'nodes' appears twice", HINT_NOT_SNAPSHOT));
                 }
                 require_array(inp, peek, "nodes")?;
+                if let Some(path) = inp.plain_file() {
+                    ahead.handle = spawn_ahead(path, inp.offset(), m, ahead.cancel.clone());
+                }
                 nodes = Some(read_nodes(inp, m)?);
             }
             b"edges" => {
@@ -97,7 +103,21 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
                     return Err(inp.error_at(value_at, "'edges' appears twice", HINT_NOT_SNAPSHOT));
                 }
                 require_array(inp, peek, "edges")?;
-                edges = Some(read_edges(inp, m, ns)?);
+                // The second thread's result is used only when it read exactly this array with
+                // the real node count; otherwise (or on any error there) it is read here, which
+                // also gives the error messages and offsets of a sequential parse.
+                let early = ahead.handle.take().and_then(|h| h.join().ok().flatten());
+                match early {
+                    Some(a) if a.key_at == key_at && a.node_count == ns.ty.len() as u64 && inp.jump_to(a.end)? => {
+                        check_edge_total(inp, &a.edges, ns)?;
+                        edges = Some(a.edges);
+                    }
+                    _ => {
+                        let e = read_edges(inp, m, ns.ty.len() as u64, expected_edges(ns))?;
+                        check_edge_total(inp, &e, ns)?;
+                        edges = Some(e);
+                    }
+                }
             }
             b"strings" => {
                 if strings.is_some() {
@@ -217,11 +237,112 @@ fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
     Ok(n)
 }
 
-fn read_edges(inp: &mut Input<'_>, m: &Meta, nodes: &Nodes) -> Result<Edges> {
+fn expected_edges(nodes: &Nodes) -> usize {
+    *nodes.first_edge.last().unwrap_or(&0) as usize
+}
+
+/// The edge count must be what the nodes' edge counts add up to.
+fn check_edge_total(inp: &Input<'_>, e: &Edges, nodes: &Nodes) -> Result<()> {
+    let expected = expected_edges(nodes);
+    if e.ty.len() != expected {
+        return Err(inp.error(
+            format!("'edges' holds {} edges but the nodes' edge counts add up to {expected}", e.ty.len()),
+            HINT_TRUNCATED,
+        ));
+    }
+    Ok(())
+}
+
+/// The edges array as read ahead by a second thread.
+struct Ahead {
+    /// Offset of the `"edges"` key it read.
+    key_at: u64,
+    /// Offset just after the array.
+    end: u64,
+    /// The node count the targets were checked against.
+    node_count: u64,
+    edges: Edges,
+}
+
+/// The second thread, stopped and joined when the parse ends early (an error in the nodes).
+#[derive(Default)]
+struct AheadGuard {
+    handle: Option<std::thread::JoinHandle<Option<Ahead>>>,
+    cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for AheadGuard {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            self.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            let _ = h.join();
+        }
+    }
+}
+
+/// Starts reading the edges array of a plain file on a second thread while this one reads the
+/// nodes (`nodes_at` is the offset of the nodes array's `[`). Nodes and edges are about the
+/// same amount of numbers, so this halves the parse on two cores.
+///
+/// Where the edges start is found without reading the nodes: with the declared node count,
+/// the nodes array is at least two bytes per number long and holds no `"`, so the first `"`
+/// from that point on is the key after it. That is only a guess; the caller uses the result
+/// only when the key it meets after the nodes is at the same offset.
+fn spawn_ahead(
+    path: &std::path::Path,
+    nodes_at: u64,
+    m: &Meta,
+    cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Option<std::thread::JoinHandle<Option<Ahead>>> {
+    let numbers = m.node_count.checked_mul(m.node_fields.len() as u64)?;
+    // Small files are not worth a thread.
+    if numbers < 1 << 16 {
+        return None;
+    }
+    let from = nodes_at.checked_add(numbers.checked_mul(2)?)?;
+    let path = path.to_owned();
+    let m = m.clone();
+    let node_count = m.node_count;
+    std::thread::Builder::new()
+        .name("rsheapdump-edges".into())
+        .spawn(move || {
+            let mut inp = Input::open_at_cancellable(&path, from, Some(cancel)).ok()?;
+            loop {
+                if !inp.fill().ok()? {
+                    return None;
+                }
+                let rest = &inp.buf[inp.pos..];
+                match rest.iter().position(|&b| b == b'"') {
+                    Some(i) => {
+                        inp.pos += i;
+                        break;
+                    }
+                    None => inp.pos += rest.len(),
+                }
+            }
+            let key_at = inp.offset();
+            let mut key = Vec::new();
+            json::read_string(&mut inp, &mut key).ok()?;
+            if key != b"edges" {
+                return None;
+            }
+            expect(&mut inp, b':', "':'").ok()?;
+            if inp.skip_ws().ok()? != Some(b'[') {
+                return None;
+            }
+            let hint = m.edge_count.min(u32::MAX as u64) as usize;
+            let edges = read_edges(&mut inp, &m, node_count, hint).ok()?;
+            Some(Ahead { key_at, end: inp.offset(), node_count, edges })
+        })
+        .ok()
+}
+
+/// Reads the edges array, checking targets against `node_count`; `expected` (the sum of the
+/// nodes' edge counts, or a declared count) only sizes the columns: the caller checks the
+/// total with [`check_edge_total`].
+fn read_edges(inp: &mut Input<'_>, m: &Meta, node_count: u64, expected: usize) -> Result<Edges> {
     let efc = m.edge_fields.len();
     let nfc = m.node_fields.len() as u64;
-    let node_count = nodes.ty.len() as u64;
-    let expected = *nodes.first_edge.last().unwrap_or(&0) as usize;
     // The nodes' edge counts are only a hint until the edges are read: bound the reservation.
     let cap = (expected as u64).min(inp.max_numbers() / efc as u64) as usize;
     let mut e = Edges { ty: Vec::with_capacity(cap), name: Vec::with_capacity(cap), to: Vec::with_capacity(cap) };
@@ -254,12 +375,6 @@ fn read_edges(inp: &mut Input<'_>, m: &Meta, nodes: &Nodes) -> Result<Edges> {
     })?;
     if count % efc as u64 != 0 {
         return Err(inp.error(format!("'edges' has {count} numbers, not a multiple of {efc} edge fields"), HINT_TRUNCATED));
-    }
-    if e.ty.len() != expected {
-        return Err(inp.error(
-            format!("'edges' holds {} edges but the nodes' edge counts add up to {expected}", e.ty.len()),
-            HINT_TRUNCATED,
-        ));
     }
     Ok(e)
 }

@@ -504,3 +504,72 @@ fn truncated_gzip_error_points_past_the_good_bytes() {
     assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
     assert!(e.offset.unwrap() > 0, "{}", e.message);
 }
+
+/// Profiling aid for the parser alone: `RSHEAPDUMP_BENCH_FILE=x RSHEAPDUMP_BENCH_RUNS=5 cargo
+/// test --release --lib bench_parse -- --ignored --nocapture` prints each run's time.
+#[test]
+#[ignore]
+fn bench_parse() {
+    let Some(path) = std::env::var_os("RSHEAPDUMP_BENCH_FILE") else { return };
+    let runs: usize = std::env::var("RSHEAPDUMP_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    for _ in 0..runs {
+        let t = std::time::Instant::now();
+        let g = super::load_file(std::path::Path::new(&path), &|_, _| {}).expect("parses");
+        eprintln!("parse {:.0} ms, {} nodes", t.elapsed().as_secs_f64() * 1000.0, g.node_count());
+    }
+}
+
+/// A snapshot big enough for the edges to be read ahead on a second thread, with `declared`
+/// as the header's node count (the real one is `n`).
+fn big_snapshot_text(n: usize, declared: usize) -> String {
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    for i in 0..n {
+        let (ty, name, ec) = if i == 0 { (9, 0, 2) } else { (3, 1 + i % 3, 2) };
+        nodes.push(format!("{ty},{name},{},{},{ec},0,0", i * 2 + 1, if i == 0 { 0 } else { 16 + i % 50 }));
+        if i == 0 {
+            edges.push(format!("5,4,{}", 7));
+            edges.push(format!("1,0,{}", 14));
+        } else {
+            edges.push(format!("2,4,{}", ((i + 1) % n) * 7));
+            edges.push(format!("1,{},{}", i, ((i * 7919) % n) * 7));
+        }
+    }
+    format!(
+        r#"{{"snapshot":{{"meta":{{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],"node_types":[{NODE_TYPES},"string","number","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[{EDGE_TYPES},"string_or_number","node"],"location_fields":["object_index","script_id","line","column"]}},"node_count":{declared},"edge_count":{},"trace_function_count":0}},
+"nodes":[{}],
+"edges":[{}],
+"locations":[],
+"strings":["","Foo","Bar","Object","p"]}}"#,
+        edges.len(),
+        nodes.join("\n,"),
+        edges.join("\n,"),
+    )
+}
+
+#[test]
+fn edges_read_ahead_match_a_sequential_parse() {
+    let dir = std::env::temp_dir().join(format!("rsheapdump-ahead-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let n = 12_000;
+    for (k, declared) in [n, n * 3, n / 2, 0, 1 << 40].into_iter().enumerate() {
+        let text = big_snapshot_text(n, declared);
+        let path = dir.join(format!("s{k}.heapsnapshot"));
+        std::fs::write(&path, &text).unwrap();
+        let from_file = super::summarize_file(&path, &|_, _| {}).expect("file parses");
+        let from_bytes = summarize_bytes(text.clone().into_bytes()).expect("bytes parse");
+        assert_eq!(from_file.classes, from_bytes.classes, "declared {declared}");
+        assert_eq!(from_file.statistics, from_bytes.statistics);
+        assert_eq!(from_file.edge_count, 2 * n as u64);
+        // Cut inside the edges, break an edge target, or a node (the second thread is then
+        // stopped): the file gives the bytes' error.
+        let bad_node = text.replacen("\n,3,", "\n,3x,", 1);
+        for bad in [text[..text.len() * 3 / 4].to_string(), text.replacen("\n,2,4,", "\n,2,4,9", 1), text.replacen("\n,2,4,7", "\n,2,4,8", 1), bad_node] {
+            std::fs::write(&path, &bad).unwrap();
+            let a = super::summarize_file(&path, &|_, _| {}).unwrap_err();
+            let b = summarize_bytes(bad.into_bytes()).unwrap_err();
+            assert_eq!((a.code, a.offset, &a.message.replace(&path.display().to_string(), "")), (b.code, b.offset, &b.message), "declared {declared}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
