@@ -157,7 +157,11 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     super::trace("  predecessors", t0);
     let t0 = std::time::Instant::now();
 
-    let mut semi: Vec<u32> = (0..len as u32).collect();
+    // No semidominator array: a vertex's own is only needed while it is processed (then it is
+    // in its forest record as the label's), and again when its bucket is drained, where it is
+    // the bucket's vertex. The last step only asks whether dom[w] == semi[w], which holds
+    // exactly for the vertices whose bucket step chose the parent: one bit each.
+    let mut dom_is_semi = Bits::new(len);
     // The forest of eval/link, one record per vertex so a path step is one cache line: the
     // ancestor, the label, and the label's semidominator. A label always names a vertex that
     // is already processed (its semidominator is final), so caching `semi[label]` is exact and
@@ -204,7 +208,7 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     for w in (2..=n).rev() {
         let node = vertex[w as usize] as usize;
         let ps = &pred_src[pred_first[node] as usize..pred_first[node + 1] as usize];
-        let mut sw = semi[w as usize];
+        let mut sw = w;
         for &v in ps {
             // A predecessor numbered below w is not processed yet: eval(v) is v, semi[v] is v.
             let c = if v < w { v } else { evaluate(v, &mut forest).1 };
@@ -214,9 +218,8 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
         }
         if ps.is_empty() {
             // An orphan: its single predecessor is taken to be the root.
-            sw = semi[1];
+            sw = 1;
         }
-        semi[w as usize] = sw;
         let b = sw as usize;
         bucket_next[w as usize] = bucket_head[b];
         bucket_head[b] = w;
@@ -230,8 +233,14 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
         }
         bucket_head[pw as usize] = 0;
         for &v in batch.iter().rev() {
+            // v is in pw's bucket: semi[v] is pw.
             let (u, su) = evaluate(v, &mut forest);
-            dom[v as usize] = if su < semi[v as usize] { u } else { pw };
+            if su < pw {
+                dom[v as usize] = u;
+            } else {
+                dom[v as usize] = pw;
+                dom_is_semi.set(v as usize);
+            }
         }
     }
     drop((bucket_head, bucket_next, forest, parent, pred_first, pred_src));
@@ -239,11 +248,10 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     dom[0] = 1;
     dom[1] = 1;
     for w in 2..=n as usize {
-        if dom[w] != semi[w] {
+        if !dom_is_semi.get(w) {
             dom[w] = dom[dom[w] as usize];
         }
     }
-    drop(semi);
     super::trace("  semidominators", t0);
     Tree { vertex, dom, n }
 }
@@ -273,35 +281,49 @@ fn predecessors(g: &Graph, essential: &Bits, num: &[u32]) -> (Vec<u32>, Vec<u32>
     for i in 1..=ranges {
         range_count[i] += range_count[i - 1];
     }
-    let mut pairs = vec![(0u32, 0u32); total];
+    // The pairs in two columns; a target is stored as its low bits, its range gives the rest.
+    let mut pair_low = vec![0u16; total];
+    let mut pair_src = vec![0u32; total];
     let mut fill = range_count.clone();
     for (s, &sn) in num.iter().enumerate() {
         for e in g.edges(s as u32) {
             if essential.get(e) {
                 let t = g.edge_to[e];
                 let r = (t >> RANGE_BITS) as usize;
-                pairs[fill[r] as usize] = (t, sn);
+                let at = fill[r] as usize;
+                pair_low[at] = (t & ((1 << RANGE_BITS) - 1)) as u16;
+                pair_src[at] = sn;
                 fill[r] += 1;
             }
         }
     }
     drop(fill);
-    // Pass 2: per range, a counting sort by target; lists filled from the end.
+    // Pass 2: per range, a counting sort by target; lists filled from the end. `first[t + 1]`
+    // serves as list t's fill cursor and ends up at list t's start, so shifting the array by
+    // one afterwards gives the offsets without a second node-sized array.
     let mut first = vec![0u32; nc + 1];
-    for &(t, _) in &pairs {
-        first[t as usize + 1] += 1;
+    for r in 0..ranges {
+        let hi = (r as u32) << RANGE_BITS;
+        for &low in &pair_low[range_count[r] as usize..range_count[r + 1] as usize] {
+            first[(hi | low as u32) as usize + 1] += 1;
+        }
     }
     for i in 1..=nc {
         first[i] += first[i - 1];
     }
     let mut src = vec![0u32; total];
-    let mut end: Vec<u32> = first[1..].to_vec();
     for r in 0..ranges {
-        for &(t, sn) in &pairs[range_count[r] as usize..range_count[r + 1] as usize] {
-            end[t as usize] -= 1;
-            src[end[t as usize] as usize] = sn;
+        let hi = (r as u32) << RANGE_BITS;
+        let span = range_count[r] as usize..range_count[r + 1] as usize;
+        for (&low, &sn) in pair_low[span.clone()].iter().zip(&pair_src[span]) {
+            let c = &mut first[(hi | low as u32) as usize + 1];
+            *c -= 1;
+            src[*c as usize] = sn;
         }
     }
+    drop((pair_low, pair_src));
+    first.remove(0);
+    first.push(total as u32);
     (first, src)
 }
 

@@ -59,10 +59,19 @@ impl Phase {
     }
 }
 
-/// When `RSHEAPDUMP_TRACE` is set, prints how long a step took (to stderr), for benchmarks.
+/// When `RSHEAPDUMP_TRACE` is set, prints how long a step took (to stderr), for benchmarks,
+/// with the process's resident memory at its end and peak so far (Linux).
 pub(crate) fn trace(step: &str, since: std::time::Instant) {
     if std::env::var_os("RSHEAPDUMP_TRACE").is_some() {
-        eprintln!("rsheapdump: {step:<14} {:>7.0} ms", since.elapsed().as_secs_f64() * 1000.0);
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = |key: &str| {
+            status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok())
+        };
+        let mem = match (kb("VmRSS:"), kb("VmHWM:")) {
+            (Some(rss), Some(hwm)) => format!("  rss {:>5} MiB, peak {:>5} MiB", rss / 1024, hwm / 1024),
+            _ => String::new(),
+        };
+        eprintln!("rsheapdump: {step:<14} {:>7.0} ms{mem}", since.elapsed().as_secs_f64() * 1000.0);
     }
 }
 

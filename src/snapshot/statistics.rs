@@ -1,6 +1,7 @@
 //! The Statistics pie of DevTools' Summary (`calculateStatistics`), from the shallow sizes after
 //! the owned-array transfer.
 
+use super::bits::Bits;
 use super::graph::Graph;
 
 /// Heap composition in bytes, as DevTools' Statistics view shows it.
@@ -28,9 +29,53 @@ pub struct Statistics {
 /// retained size.
 pub fn statistics(g: &Graph, sizes: &[u32], root_retained: f64) -> Statistics {
     let k = g.kinds;
+    // Names compared per node are compared as string indexes (the text may occur under more
+    // than one index).
+    let named = |text: &str| {
+        let mut b = Bits::new(g.strings.len());
+        for i in 0..g.strings.len() {
+            if g.strings.get(i as u32) == text {
+                b.set(i);
+            }
+        }
+        b
+    };
+    let array_name = named("Array");
+    let buffer_name = named("system / JSArrayBufferData");
+    let elements_name = named("elements");
+    let is_array = |o: usize| {
+        let t = g.node_type[o];
+        t != k.hidden && t != k.native && t != k.code && t != k.cons_string && t != k.sliced_string && t != k.string && array_name.get(g.node_name[o] as usize)
+    };
+    // The `elements` store of each array, and whether exactly one edge (of any kind) points at
+    // it: two bit sets over the nodes instead of a count per node.
+    let mut store = Bits::new(g.node_count());
+    let mut any = false;
+    for o in 0..g.node_count() {
+        if is_array(o) {
+            if let Some(e) = elements_edge(g, &elements_name, o as u32) {
+                store.set(g.edge_to[e] as usize);
+                any = true;
+            }
+        }
+    }
+    let (mut once, mut more) = (Bits::new(0), Bits::new(0));
+    if any {
+        once = Bits::new(g.node_count());
+        more = Bits::new(g.node_count());
+        for &t in &g.edge_to {
+            let t = t as usize;
+            if store.get(t) {
+                if once.get(t) {
+                    more.set(t);
+                } else {
+                    once.set(t);
+                }
+            }
+        }
+    }
     let mut native = g.extra_native_bytes;
     let (mut typed, mut code, mut strings, mut arrays, mut system) = (0f64, 0f64, 0f64, 0f64, 0f64);
-    let mut in_degree: Option<Vec<u32>> = None;
     for o in 0..g.node_count() {
         let size = sizes[o] as f64;
         let t = g.node_type[o];
@@ -38,24 +83,20 @@ pub fn statistics(g: &Graph, sizes: &[u32], root_retained: f64) -> Statistics {
             system += size;
         } else if t == k.native {
             native += size;
-            if g.name(o as u32) == "system / JSArrayBufferData" {
+            if buffer_name.get(g.node_name[o] as usize) {
                 typed += size;
             }
         } else if t == k.code {
             code += size;
         } else if t == k.cons_string || t == k.sliced_string || t == k.string {
             strings += size;
-        } else if g.name(o as u32) == "Array" {
+        } else if array_name.get(g.node_name[o] as usize) {
             // The array plus its `elements` store when nothing else retains that store.
-            let deg = in_degree.get_or_insert_with(|| g.in_degrees());
             let mut s = size;
-            for e in g.edges(o as u32) {
-                if g.edge_type[e] == k.e_internal && g.strings.get(g.edge_name[e]) == "elements" {
-                    let el = g.edge_to[e] as usize;
-                    if deg[el] == 1 {
-                        s += sizes[el] as f64;
-                    }
-                    break;
+            if let Some(e) = elements_edge(g, &elements_name, o as u32) {
+                let el = g.edge_to[e] as usize;
+                if once.get(el) && !more.get(el) {
+                    s += sizes[el] as f64;
                 }
             }
             arrays += s;
@@ -63,4 +104,9 @@ pub fn statistics(g: &Graph, sizes: &[u32], root_retained: f64) -> Statistics {
     }
     let total = root_retained + g.extra_native_bytes;
     Statistics { total, v8heap: total - native, native, code, strings, js_arrays: arrays, typed_arrays: typed, system }
+}
+
+/// The first internal edge named `elements` of node `o`.
+fn elements_edge(g: &Graph, elements_name: &Bits, o: u32) -> Option<usize> {
+    g.edges(o).find(|&e| g.edge_type[e] == g.kinds.e_internal && elements_name.get(g.edge_name[e] as usize))
 }
