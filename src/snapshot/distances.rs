@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use super::bits::Bits;
 use super::essential::EphemeronNames;
 use super::flags::is_user_root;
 use super::graph::Graph;
@@ -68,6 +69,18 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
         true
     };
 
+    // The node names the filter tests, as string indexes (compared per node).
+    let named = |text: &str| {
+        let mut b = Bits::new(g.strings.len());
+        for i in 0..g.strings.len() {
+            if g.strings.get(i as u32) == text {
+                b.set(i);
+            }
+        }
+        b
+    };
+    let native_context_name = named("system / NativeContext");
+    let descriptors_name = named("(map descriptors)");
     let mut bfs = |queue: &mut Vec<u32>, dist: &mut Vec<i32>| {
         let mut i = 0;
         while i < queue.len() {
@@ -75,8 +88,9 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
             i += 1;
             let d = dist[node as usize] + 1;
             let nt = g.node_type[node as usize];
-            let native_context = nt == k.hidden && g.name(node) == "system / NativeContext";
-            let descriptors = nt == k.array && g.name(node) == "(map descriptors)";
+            let name = g.node_name[node as usize] as usize;
+            let native_context = nt == k.hidden && native_context_name.get(name);
+            let descriptors = nt == k.array && descriptors_name.get(name);
             for e in g.edges(node) {
                 if g.edge_type[e] == k.e_weak {
                     continue;

@@ -202,8 +202,9 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
 
     // Buckets as linked lists; DevTools iterates each bucket (a Set) in insertion order, which
     // is decreasing DFS number, so lists are built at the head and read back reversed.
+    // A vertex's parent is read only when it is processed; its slot then holds the vertex's
+    // next bucket entry (the parent array doubles as the buckets' link array).
     let mut bucket_head = vec![0u32; len];
-    let mut bucket_next = vec![0u32; len];
     let mut batch: Vec<u32> = Vec::new();
     for w in (2..=n).rev() {
         let node = vertex[w as usize] as usize;
@@ -221,15 +222,15 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
             sw = 1;
         }
         let b = sw as usize;
-        bucket_next[w as usize] = bucket_head[b];
-        bucket_head[b] = w;
         let pw = parent[w as usize];
+        parent[w as usize] = bucket_head[b];
+        bucket_head[b] = w;
         forest[w as usize] = Link { ancestor: pw, label: w, label_semi: sw }; // link(parent[w], w)
         batch.clear();
         let mut v = bucket_head[pw as usize];
         while v != 0 {
             batch.push(v);
-            v = bucket_next[v as usize];
+            v = parent[v as usize];
         }
         bucket_head[pw as usize] = 0;
         for &v in batch.iter().rev() {
@@ -243,7 +244,7 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
             }
         }
     }
-    drop((bucket_head, bucket_next, forest, parent, pred_first, pred_src));
+    drop((bucket_head, forest, parent, pred_first, pred_src));
 
     dom[0] = 1;
     dom[1] = 1;
