@@ -2,10 +2,7 @@
 // Capture benchmark: main-thread pause, total time, file size and peak RSS of rsheapdump's
 // writeSnapshot (gzip and plain) against v8.writeHeapSnapshot (and it followed by gzipSync).
 //
-//   node bench/capture.js [--node path/to/node] [--heaps 50,250,ts] [--rounds 3] [--no-nice]
-//
-// --no-nice: also run rsheapdump with its background threads at normal priority, in a second
-// process of the same heap (pause scaled to the first process's v8.writeHeapSnapshot).
+//   node bench/capture.js [--node path/to/node] [--heaps 50,250,ts] [--rounds 3]
 //
 // 50/250: one process per heap, methods alternating, median of the rounds.
 // ts: a process that loaded `typescript`; a fresh process per method and round, since line-end
@@ -17,7 +14,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { parseArgs } = require('node:util');
 
-const { values } = parseArgs({ options: { node: { type: 'string' }, heaps: { type: 'string', default: '50,250,ts' }, rounds: { type: 'string', default: '3' }, 'no-nice': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { node: { type: 'string' }, heaps: { type: 'string', default: '50,250,ts' }, rounds: { type: 'string', default: '3' } } });
 const node = values.node ?? process.execPath;
 const rounds = Number(values.rounds);
 const child = path.join(__dirname, 'capture-child.js');
@@ -48,14 +45,6 @@ for (const heap of values.heaps.split(',')) {
     rows.push({ heap, method: 'line-end warm-up alone', warmupMs: median(w.map((x) => x.warmupMs)), workloadBeforeMs: median(w.map((x) => x.workloadBeforeMs)), workloadAfterMs: median(w.map((x) => x.workloadAfterMs)) });
   } else {
     results = run(heap, MAIN, rounds);
-    if (values['no-nice']) {
-      // The same process kind with rsheapdump's background threads at normal priority.
-      const plainPrio = run(heap, ['rsheapdump gzip', 'rsheapdump', 'v8.writeHeapSnapshot'], rounds, { RSHEAPDUMP_NO_NICE: '1' });
-      const v8 = median(plainPrio.filter((x) => x.method === 'v8.writeHeapSnapshot').map((x) => x.pauseMs));
-      const ours = median(results.filter((x) => x.method === 'v8.writeHeapSnapshot').map((x) => x.pauseMs));
-      // Scale to this run's baseline so the rows compare against one v8.writeHeapSnapshot figure.
-      for (const x of plainPrio) if (x.method !== 'v8.writeHeapSnapshot') results.push({ ...x, method: `${x.method} (threads not niced)`, pauseMs: (x.pauseMs * ours) / v8, totalMs: (x.totalMs * ours) / v8 });
-    }
   }
   const base = results.filter((x) => x.method === 'v8.writeHeapSnapshot');
   const basePause = median(base.map((x) => x.pauseMs));

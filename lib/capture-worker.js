@@ -8,10 +8,6 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { serialize, rsError } = require('./errors');
 const { enqueue } = require('./worker/queue');
 
-// Step aside for the app's main thread, which does V8's part of every snapshot (see
-// src/capture/priority.rs).
-require('./native').lowerThreadPriority();
-
 const JOBS = {
   snapshot: require('./worker/snapshot').snapshot,
   cpuStart: require('./worker/profile').jobs.cpuStart,

@@ -1,6 +1,5 @@
 //! Capturing: the file writer and the registry of open sinks the capture worker feeds.
 
-pub mod priority;
 pub mod signal;
 pub mod sink;
 pub mod writer;

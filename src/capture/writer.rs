@@ -84,7 +84,6 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("rsheapdump-writer".into())
             .spawn(move || {
-                super::priority::lower_current_thread();
                 let mut sink = Output::new(file, gzip_level);
                 let mut raw_bytes = 0u64;
                 let mut failure: Option<Error> = None;

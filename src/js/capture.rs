@@ -68,10 +68,3 @@ impl Task for FinishTask {
 pub fn sink_finish(id: u32) -> AsyncTask<FinishTask> {
     AsyncTask::new(FinishTask { id })
 }
-
-/// Lowers the calling thread's priority (the capture worker calls it once): it must not compete
-/// with the app's main thread while V8 serializes a snapshot there. Returns whether it could.
-#[napi]
-pub fn lower_thread_priority() -> bool {
-    crate::capture::priority::lower_current_thread()
-}
