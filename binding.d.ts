@@ -9,6 +9,255 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree. */
+export declare function analyzeCpuProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+
+/** Same as `analyzeCpuProfile`, blocking. */
+export declare function analyzeCpuProfileSync(path: unknown, options?: ProfileOptions | undefined | null): ProfileAnalysis
+
+/** Analyzes a `.heapprofile` (plain or gzip) off the event loop: allocation sites by bytes. */
+export declare function analyzeHeapProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+
+/** Same as `analyzeHeapProfile`, blocking. */
+export declare function analyzeHeapProfileSync(path: unknown, options?: ProfileOptions | undefined | null): ProfileAnalysis
+
+/** Analyzes a `.heapsnapshot` (plain or gzip) off the event loop; resolves to DevTools' Summary. */
+export declare function analyzeSnapshot(path: string): Promise<unknown>
+
+/** Same as `analyzeSnapshot`, blocking; `onProgress(phase, fraction)` is called on this thread. */
+export declare function analyzeSnapshotSync(path: string, onProgress?: ((arg0: string, arg1: number) => void) | undefined | null): SnapshotSummary
+
+/** One row of DevTools' Comparison view. */
+export interface ClassDiff {
+  /** Class name. */
+  name: string
+  /** DevTools' class key. */
+  key: string
+  /** Objects new in the second snapshot. */
+  newCount: number
+  /** Objects of the first snapshot gone from the second. */
+  deletedCount: number
+  /** New minus deleted. */
+  countDelta: number
+  /** Shallow size of the new objects. */
+  allocSize: number
+  /** Shallow size of the deleted objects. */
+  freedSize: number
+  /** Allocated minus freed. */
+  sizeDelta: number
+}
+
+/** Compares two snapshots of one process as DevTools' Comparison view does, off the event loop. */
+export declare function diffSnapshots(base: string, target: string): Promise<unknown>
+
+/** Same as `diffSnapshots`, blocking; `onProgress(label, fraction)` is called on this thread. */
+export declare function diffSnapshotsSync(base: string, target: string, onProgress?: ((arg0: string, arg1: number) => void) | undefined | null): SnapshotDiff
+
+/**
+ * Finds objects allocated after `base`, present in `target` and still alive in `final`,
+ * clustered by retainer path; `limit` clusters at most (0: all). Off the event loop.
+ */
+export declare function findLeaks(base: string, target: string, finalSnapshot: string, limit: number): Promise<unknown>
+
+/** Same as `findLeaks`, blocking; `onProgress(label, fraction)` is called on this thread. */
+export declare function findLeaksSync(base: string, target: string, finalSnapshot: string, limit: number, onProgress?: ((arg0: string, arg1: number) => void) | undefined | null): LeakReport
+
+/** An interactive flame graph SVG of a profile or a collapsed-stacks file, off the event loop. */
+export declare function flameGraph(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+
+/** Same as `flameGraph`, blocking. */
+export declare function flameGraphSync(path: unknown, options?: ProfileOptions | undefined | null): string
+
+/** Collapsed stacks (`a;b;c 42` lines) of a `.cpuprofile` or `.heapprofile`, off the event loop. */
+export declare function foldProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+
+/** Same as `foldProfile`, blocking. */
+export declare function foldProfileSync(path: unknown, options?: ProfileOptions | undefined | null): string
+
+/** All leaked objects of one class. */
+export interface LeakClass {
+  /** Class name. */
+  name: string
+  /** DevTools' class key. */
+  key: string
+  /** Leaked objects. */
+  count: number
+  /** Their shallow size. */
+  shallowSize: number
+}
+
+/** Leak roots of one class with one retainer path shape. */
+export interface LeakCluster {
+  /** Class name. */
+  className: string
+  /** DevTools' class key. */
+  key: string
+  /** Leaked objects in the cluster. */
+  count: number
+  /** Their retained size together. */
+  retainedSize: number
+  /** Their shallow size together. */
+  shallowSize: number
+  /** Ids of the first ones (at most 10), in the final snapshot. */
+  ids: Array<number>
+  /** The shortest retainer path of the first one. */
+  path: RetainerPath
+}
+
+/** What `findLeaks` resolves to. */
+export interface LeakReport {
+  /** Clusters, largest retained size first. */
+  clusters: Array<LeakCluster>
+  /** Clusters left out by the limit. */
+  omittedClusters: number
+  /** Leaked objects per class, most first. */
+  classes: Array<LeakClass>
+  /** Leaked objects in all. */
+  leakedObjects: number
+  /** Leaked objects not retained by another leaked object. */
+  leakRoots: number
+  /** Retained size of all leaks. */
+  retainedSize: number
+  /** Nodes in the baseline, target and final snapshots. */
+  nodeCounts: Array<number>
+}
+
+/** What `analyzeCpuProfile` / `analyzeHeapProfile` resolve to. */
+export interface ProfileAnalysis {
+  /** `'cpu'` or `'heap'`. */
+  kind: string
+  /** Unit of `self`/`total`: `'us'` (CPU) or `'bytes'` (heap). */
+  unit: string
+  /** Number of samples. */
+  sampleCount: number
+  /** Sum of self values: the recording's duration in µs (CPU) or sampled bytes (heap). */
+  total: number
+  /** CPU: recording start (µs, V8's clock); 0 for heap profiles. */
+  startTime: number
+  /** CPU: recording end (µs); 0 for heap profiles. */
+  endTime: number
+  /** Number of distinct functions (before `limit`). */
+  functionCount: number
+  /** Bottom-up: functions by self value, hottest first. */
+  functions: Array<ProfileRow>
+  /** Top-down call tree, parents before children (empty unless `tree: true`). */
+  tree: Array<ProfileRow>
+}
+
+/** Options of the profile functions; each function reads only the ones it needs. */
+export interface ProfileOptions {
+  /** CPU self time: `'samples'` (DevTools' rule, default) or `'deltas'` (from timeDeltas). */
+  timing?: string
+  /** Analyze: keep only the N hottest functions. */
+  limit?: number
+  /** Analyze: also return the top-down tree. */
+  tree?: boolean
+  /** Analyze, tree: leave out subtrees below this percentage of the total. */
+  minPercent?: number
+  /** Analyze, tree: deepest level returned (0 = the root's children). */
+  maxDepth?: number
+  /**
+   * Fold/flame: `'samples'`, `'time'` (µs, CPU) or `'bytes'` (heap). Default: samples for CPU,
+   * bytes for heap profiles.
+   */
+  weight?: string
+  /** Flame: title of the graph. */
+  title?: string
+  /** Flame: width in pixels (default 1200). */
+  width?: number
+}
+
+/** A function (bottom-up) or a call-tree node (top-down). */
+export interface ProfileRow {
+  /** Function name, `(anonymous)` for unnamed functions. */
+  name: string
+  /** Script URL; empty for V8's pseudo-frames. */
+  url: string
+  /** 1-based line, 0 when unknown. */
+  line: number
+  /** 1-based column, 0 when unknown. */
+  column: number
+  /** `'js'`, or `'idle'`, `'program'`, `'gc'` for V8's pseudo-frames. */
+  category: string
+  /** Self value: microseconds (CPU) or bytes (heap). */
+  self: number
+  /** Total value (self plus callees, each sample counted once): µs or bytes. */
+  total: number
+  /** Self value as a percentage of the profile's total. */
+  selfPercent: number
+  /** Total value as a percentage of the profile's total. */
+  totalPercent: number
+  /** Samples with this function (node) on top. */
+  selfCount: number
+  /** Samples with it anywhere on the stack (in the subtree). */
+  totalCount: number
+  /** Tree rows: depth below the root; 0 for function rows. */
+  depth: number
+  /** Tree rows: index of the parent row in `tree`, -1 at the top; -1 for function rows. */
+  parent: number
+}
+
+/**
+ * Puts our handler back for `signal` if something (libuv, when the app adds or removes a
+ * `process.on(signal)` listener) replaced it; the replacement is chained to.
+ */
+export declare function reinstallSignalHandler(signal: number): boolean
+
+/** Objects sharing a retainer path shape (or one path of a node, for an id query). */
+export interface RetainerGroup {
+  /** Objects in the group. */
+  count: number
+  /** Ids of the first ones (at most 10). */
+  ids: Array<number>
+  /** The path; absent when no strong path reaches the objects. */
+  path?: RetainerPath
+}
+
+/** A retainer path, root first. */
+export interface RetainerPath {
+  /** Steps from a GC root down to the object. */
+  steps: Array<RetainerPathStep>
+  /** True when the path was too long and its root side was cut. */
+  truncated: boolean
+}
+
+/**
+ * Shortest retainer paths of a class's objects (`className`) or of one node (`id`), off the
+ * event loop; at most `limit` groups (0: all).
+ */
+export declare function retainerPaths(file: string, className: string | undefined | null, id: number, limit: number): Promise<unknown>
+
+/** What `retainerPaths` resolves to. */
+export interface RetainerPaths {
+  /** Objects that matched the query. */
+  matched: number
+  /** Groups, most objects first; for an id, one per direct retainer, nearest first. */
+  groups: Array<RetainerGroup>
+  /** Groups left out by the limit. */
+  omitted: number
+}
+
+/** Same as `retainerPaths`, blocking; `onProgress(label, fraction)` is called on this thread. */
+export declare function retainerPathsSync(file: string, className: string | undefined | null, id: number, limit: number, onProgress?: ((arg0: string, arg1: number) => void) | undefined | null): RetainerPaths
+
+/** One step of a retainer path. */
+export interface RetainerPathStep {
+  /** How the previous node holds this one (`cache`, `[3]`, `context`); absent at the root. */
+  edge?: string
+  /** The edge type (`property`, `element`, `context`, `internal`, `shortcut`, ...). */
+  edgeType?: string
+  /** Node id (stable across snapshots of one process). */
+  id: number
+  /** Class as DevTools names it. */
+  className: string
+  /** The node's own name (constructor, function or string text), cut to 80 characters. */
+  name: string
+  /** Node type (`object`, `closure`, `array`, `synthetic`, ...). */
+  nodeType: string
+  /** Constructor location `script:line:column` (one-based), when the snapshot has it. */
+  location?: string
+}
+
 /** Removes the partial file of an abandoned capture. */
 export declare function sinkAbort(id: number): void
 
@@ -23,6 +272,75 @@ export declare function sinkOpenCount(): number
 
 /** Queues a chunk (a string from the inspector, or bytes) for the sink's writer thread. */
 export declare function sinkWrite(id: number, chunk: string | Buffer): void
+
+/** One row of DevTools' Summary view. */
+export interface SnapshotClass {
+  /** Constructor (class) name. */
+  name: string
+  /** DevTools' class key (`,Name` or `script,line,column,Name`). */
+  key: string
+  /** Objects with a non-zero shallow size. */
+  count: number
+  /** Sum of shallow sizes. */
+  shallowSize: number
+  /** Retained size of the class. */
+  retainedSize: number
+  /** Smallest distance from the roots. */
+  distance: number
+}
+
+/** What `diffSnapshots` resolves to. */
+export interface SnapshotDiff {
+  /** Changed classes, largest size delta first. */
+  classes: Array<ClassDiff>
+  /** Nodes in the first snapshot. */
+  baseNodeCount: number
+  /** Nodes in the second snapshot. */
+  targetNodeCount: number
+  /** Ids present in both. */
+  sharedIds: number
+}
+
+/** Heap composition in bytes, as DevTools' Statistics view shows it. */
+export interface SnapshotStatistics {
+  /** The root's retained size plus native bytes outside the graph. */
+  total: number
+  /** Total minus native. */
+  v8heap: number
+  /** Native (embedder) memory. */
+  native: number
+  /** Compiled code. */
+  code: number
+  /** Strings. */
+  strings: number
+  /** JS arrays with their elements. */
+  jsArrays: number
+  /** ArrayBuffer backing stores. */
+  typedArrays: number
+  /** Hidden (system) objects. */
+  system: number
+}
+
+/** What `analyzeSnapshot` resolves to. */
+export interface SnapshotSummary {
+  /** Heap composition. */
+  statistics: SnapshotStatistics
+  /** One entry per class, in DevTools' order of first appearance. */
+  classes: Array<SnapshotClass>
+  /** Nodes in the snapshot. */
+  nodeCount: number
+  /** Edges in the snapshot. */
+  edgeCount: number
+}
+
+/** Stops calling a callback registered with `watchSignals` (our handler stays installed). */
+export declare function unwatchSignals(id: number): void
+
+/**
+ * Installs our handler for each signal and calls `callback(signum)` on the calling thread's
+ * event loop whenever one arrives. Does not keep that loop alive. Returns a subscription id.
+ */
+export declare function watchSignals(signals: Array<number>, callback: ((arg: number) => void)): number
 
 /** Where a finished file went, as returned to JavaScript. */
 export interface WrittenFile {

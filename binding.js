@@ -835,8 +835,27 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.analyzeCpuProfile = nativeBinding.analyzeCpuProfile
+module.exports.analyzeCpuProfileSync = nativeBinding.analyzeCpuProfileSync
+module.exports.analyzeHeapProfile = nativeBinding.analyzeHeapProfile
+module.exports.analyzeHeapProfileSync = nativeBinding.analyzeHeapProfileSync
+module.exports.analyzeSnapshot = nativeBinding.analyzeSnapshot
+module.exports.analyzeSnapshotSync = nativeBinding.analyzeSnapshotSync
+module.exports.diffSnapshots = nativeBinding.diffSnapshots
+module.exports.diffSnapshotsSync = nativeBinding.diffSnapshotsSync
+module.exports.findLeaks = nativeBinding.findLeaks
+module.exports.findLeaksSync = nativeBinding.findLeaksSync
+module.exports.flameGraph = nativeBinding.flameGraph
+module.exports.flameGraphSync = nativeBinding.flameGraphSync
+module.exports.foldProfile = nativeBinding.foldProfile
+module.exports.foldProfileSync = nativeBinding.foldProfileSync
+module.exports.reinstallSignalHandler = nativeBinding.reinstallSignalHandler
+module.exports.retainerPaths = nativeBinding.retainerPaths
+module.exports.retainerPathsSync = nativeBinding.retainerPathsSync
 module.exports.sinkAbort = nativeBinding.sinkAbort
 module.exports.sinkFinish = nativeBinding.sinkFinish
 module.exports.sinkOpen = nativeBinding.sinkOpen
 module.exports.sinkOpenCount = nativeBinding.sinkOpenCount
 module.exports.sinkWrite = nativeBinding.sinkWrite
+module.exports.unwatchSignals = nativeBinding.unwatchSignals
+module.exports.watchSignals = nativeBinding.watchSignals
