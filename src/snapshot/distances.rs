@@ -41,7 +41,7 @@ pub fn js_parse_int(s: &str) -> f64 {
 pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
     let n = g.node_count();
     let k = g.kinds;
-    let mut dist = vec![NO_DISTANCE; n];
+    let mut dist = super::mem::filled(n, NO_DISTANCE);
     let mut queue: Vec<u32> = Vec::with_capacity(n);
     let mut pending: HashSet<&str> = HashSet::new();
 

@@ -53,12 +53,14 @@ impl Tree {
         let nc = vertex.len() - 1;
         let len = vertex.len();
         // Retained sizes, accumulated in decreasing DFS order as DevTools does.
-        let mut ret: Vec<f64> = (0..len).map(|i| if i == 0 { 0.0 } else { self_sizes[vertex[i] as usize] as f64 }).collect();
+        let mut ret: Vec<f64> = Vec::with_capacity(len);
+        super::mem::prefault(&mut ret);
+        ret.extend((0..len).map(|i| if i == 0 { 0.0 } else { self_sizes[vertex[i] as usize] as f64 }));
         for w in (2..=n as usize).rev() {
             ret[dom[w] as usize] += ret[w];
         }
-        let mut idom = vec![0u32; nc];
-        let mut retained = vec![0f64; nc];
+        let mut idom = super::mem::filled(nc, 0u32);
+        let mut retained = super::mem::filled(nc, 0f64);
         for w in 1..=n as usize {
             let node = vertex[w] as usize;
             idom[node] = vertex[dom[w] as usize];
@@ -78,9 +80,9 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     let edge_to = &g.edge_to;
 
     // DFS numbering (1-based), in DevTools' order: a vertex is numbered when first reached.
-    let mut num = vec![0u32; nc]; // node -> DFS number
-    let mut vertex = vec![0u32; len]; // DFS number -> node
-    let mut parent = vec![0u32; len]; // DFS number -> parent's DFS number
+    let mut num = super::mem::filled(nc, 0u32); // node -> DFS number
+    let mut vertex = super::mem::filled(len, 0u32); // DFS number -> node
+    let mut parent = super::mem::filled(len, 0u32); // DFS number -> parent's DFS number
     let mut n: u32 = 0;
     {
         // The DFS keeps each open vertex's next edge on an explicit stack (the path from the
@@ -166,8 +168,8 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     // ancestor, the label, and the label's semidominator. A label always names a vertex that
     // is already processed (its semidominator is final), so caching `semi[label]` is exact and
     // saves the second random read of every comparison.
-    let mut forest: Vec<Link> = vec![Link { ancestor: 0, label: 0, label_semi: 0 }; len];
-    let mut dom = vec![0u32; len];
+    let mut forest: Vec<Link> = super::mem::filled(len, Link { ancestor: 0, label: 0, label_semi: 0 });
+    let mut dom = super::mem::filled(len, 0u32);
     let mut stack: Vec<u32> = Vec::new();
     // eval() with path compression, iterative (the forest can be millions deep); returns the
     // label and its semidominator.
@@ -204,7 +206,7 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     // is decreasing DFS number, so lists are built at the head and read back reversed.
     // A vertex's parent is read only when it is processed; its slot then holds the vertex's
     // next bucket entry (the parent array doubles as the buckets' link array).
-    let mut bucket_head = vec![0u32; len];
+    let mut bucket_head = super::mem::filled(len, 0u32);
     let mut batch: Vec<u32> = Vec::new();
     for w in (2..=n).rev() {
         let node = vertex[w as usize] as usize;
@@ -283,8 +285,8 @@ fn predecessors(g: &Graph, essential: &Bits, num: &[u32]) -> (Vec<u32>, Vec<u32>
         range_count[i] += range_count[i - 1];
     }
     // The pairs in two columns; a target is stored as its low bits, its range gives the rest.
-    let mut pair_low = vec![0u16; total];
-    let mut pair_src = vec![0u32; total];
+    let mut pair_low = super::mem::filled(total, 0u16);
+    let mut pair_src = super::mem::filled(total, 0u32);
     let mut fill = range_count.clone();
     for (s, &sn) in num.iter().enumerate() {
         for e in g.edges(s as u32) {
@@ -302,7 +304,7 @@ fn predecessors(g: &Graph, essential: &Bits, num: &[u32]) -> (Vec<u32>, Vec<u32>
     // Pass 2: per range, a counting sort by target; lists filled from the end. `first[t + 1]`
     // serves as list t's fill cursor and ends up at list t's start, so shifting the array by
     // one afterwards gives the offsets without a second node-sized array.
-    let mut first = vec![0u32; nc + 1];
+    let mut first = super::mem::filled(nc + 1, 0u32);
     for r in 0..ranges {
         let hi = (r as u32) << RANGE_BITS;
         for &low in &pair_low[range_count[r] as usize..range_count[r + 1] as usize] {
@@ -312,7 +314,7 @@ fn predecessors(g: &Graph, essential: &Bits, num: &[u32]) -> (Vec<u32>, Vec<u32>
     for i in 1..=nc {
         first[i] += first[i - 1];
     }
-    let mut src = vec![0u32; total];
+    let mut src = super::mem::filled(total, 0u32);
     for r in 0..ranges {
         let hi = (r as u32) << RANGE_BITS;
         let span = range_count[r] as usize..range_count[r + 1] as usize;
@@ -341,7 +343,7 @@ pub struct DominatedNodes {
 /// Builds the dominated-nodes lists from the immediate dominators.
 pub fn dominated_nodes(idom: &[u32], root: u32) -> DominatedNodes {
     let n = idom.len();
-    let mut first = vec![0u32; n + 1];
+    let mut first = super::mem::filled(n + 1, 0u32);
     for (o, &d) in idom.iter().enumerate() {
         if o as u32 != root && (d as usize) < n {
             first[d as usize] += 1;
@@ -357,7 +359,7 @@ pub fn dominated_nodes(idom: &[u32], root: u32) -> DominatedNodes {
     }
     first[n] = acc;
     let mut fill: Vec<u32> = first[1..].to_vec();
-    let mut children = vec![0u32; acc as usize];
+    let mut children = super::mem::filled(acc as usize, 0u32);
     for (o, &d) in idom.iter().enumerate() {
         if o as u32 != root && (d as usize) < n {
             fill[d as usize] -= 1;

@@ -20,6 +20,7 @@ pub mod input;
 pub mod interfaces;
 pub mod json;
 pub mod leaks;
+pub mod mem;
 pub mod meta;
 pub mod parse;
 pub mod paths;

@@ -16,7 +16,7 @@ pub fn transferred_sizes(g: &Graph) -> Vec<u32> {
     }
     let k = g.kinds;
     let n = g.node_count();
-    let mut owners = vec![0u32; n];
+    let mut owners = super::mem::filled(n, 0u32);
     let mut worklist: Vec<u32> = Vec::new();
     for (i, owner) in owners.iter_mut().enumerate() {
         let t = g.node_type[i];
