@@ -3,37 +3,48 @@
 //! into a page-owned one, and not the table→value edge of a WeakMap entry (the key→value edge
 //! is kept, which gives the more useful dominator).
 
+use std::collections::HashMap;
+
 use super::bits::Bits;
+use super::fxhash::FxBuild;
 use super::graph::Graph;
 use super::weakmap;
 
-/// Per string index: is it an ephemeron edge name, and if so, the table id it names.
+/// Per string index: is it an ephemeron edge name, and if so, the table id it names. One bit
+/// per string and a map for the few that are (a table entry per string was 16 bytes each).
 pub struct EphemeronNames {
-    /// `table[string index]`: Some(table id) for ephemeron names.
-    table: Vec<Option<u64>>,
+    /// Ephemeron names among the strings.
+    is: Bits,
+    /// Table id per ephemeron name.
+    table: HashMap<u32, u64, FxBuild>,
 }
 
 impl EphemeronNames {
     /// Scans the string table once (ephemeron names are rare; this avoids parsing per edge).
     pub fn new(g: &Graph) -> Self {
-        let mut table = vec![None; g.strings.len()];
-        for (i, slot) in table.iter_mut().enumerate() {
+        let mut is = Bits::new(g.strings.len());
+        let mut table = HashMap::default();
+        for i in 0..g.strings.len() {
             let s = g.strings.get(i as u32);
             // Cheap pre-check before the full parse: every ephemeron name contains this.
             if s.contains("pair in WeakMap") {
                 if let Some(e) = weakmap::parse(s) {
                     // Digit strings too long for u64 can never equal a node id.
-                    *slot = Some(e.table_id.parse::<u64>().unwrap_or(u64::MAX));
+                    is.set(i);
+                    table.insert(i as u32, e.table_id.parse::<u64>().unwrap_or(u64::MAX));
                 }
             }
         }
-        EphemeronNames { table }
+        EphemeronNames { is, table }
     }
 
     /// The table id if string `s` is an ephemeron edge name.
     #[inline]
     pub fn table_of(&self, s: u32) -> Option<u64> {
-        self.table.get(s as usize).copied().flatten()
+        if !self.is.get(s as usize) {
+            return None;
+        }
+        self.table.get(&s).copied()
     }
 }
 
