@@ -422,6 +422,9 @@ fn assemble(
     let mut locations: HashMap<u32, Location, super::fxhash::FxBuild> = HashMap::default();
     if let Some([oi, si, li, ci, count]) = meta.location_fields {
         if count > 0 {
+            // Sized once (a location per record at most, bounded by the node count): growing
+            // by rehashing cost more than the inserts.
+            locations.reserve((raw_locations.len() / count).min(n));
             for rec in raw_locations.chunks_exact(count) {
                 let idx = rec[oi];
                 if idx % nfc == 0 && idx / nfc < n as u64 {
