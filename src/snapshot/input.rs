@@ -298,10 +298,12 @@ impl<'p> Input<'p> {
             return Ok(false);
         }
         self.base += self.buf.len() as u64;
+        // The used chunk is refilled (a `Direct` source) or goes back to the reader thread:
+        // its length is kept, so refilling does not zero it again.
+        let mut used = std::mem::take(&mut self.buf);
         if let Source::Thread(_, _, back) = &self.source {
-            let _ = back.try_send(std::mem::take(&mut self.buf));
+            let _ = back.try_send(std::mem::take(&mut used));
         }
-        self.buf.clear();
         self.pos = 0;
         if let Some(e) = self.pending_error.take() {
             self.eof = true;
@@ -310,8 +312,9 @@ impl<'p> Input<'p> {
         let next = match &mut self.source {
             Source::Thread(rx, _, _) => rx.recv().unwrap_or_else(|_| Ok(Vec::new())),
             Source::Direct(r) => {
-                // Small chunks: in-memory inputs are tests and fuzzing, where many tiny inputs run.
-                let mut v = std::mem::take(&mut self.buf);
+                // Small chunks for in-memory inputs (tests and fuzzing, where many tiny inputs
+                // run); big ones for a file read inline.
+                let mut v = used;
                 v.resize(self.direct_chunk, 0);
                 match read_full(&mut **r, &mut v) {
                     (0, Some(e)) => Err(e),
