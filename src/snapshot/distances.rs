@@ -81,7 +81,10 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
     };
     let native_context_name = named("system / NativeContext");
     let descriptors_name = named("(map descriptors)");
-    let mut bfs = |queue: &mut Vec<u32>, dist: &mut Vec<i32>| {
+    // Reached nodes, one bit each (mirrors dist != NO_DISTANCE): the per-edge test stays in
+    // cache instead of reading the node-sized distance array at random.
+    let mut seen = Bits::new(n);
+    let mut bfs = |queue: &mut Vec<u32>, dist: &mut Vec<i32>, seen: &mut Bits| {
         let mut i = 0;
         while i < queue.len() {
             let node = queue[i];
@@ -96,12 +99,13 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
                     continue;
                 }
                 let child = g.edge_to[e];
-                if dist[child as usize] != NO_DISTANCE {
+                if seen.get(child as usize) {
                     continue;
                 }
                 if !filter(native_context, descriptors, e) {
                     continue;
                 }
+                seen.set(child as usize);
                 dist[child as usize] = d;
                 queue.push(child);
             }
@@ -112,15 +116,17 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
         let to = g.edge_to[e];
         if is_user_root(g, to) {
             dist[to as usize] = 1;
+            seen.set(to as usize);
             queue.push(to);
         }
     }
     let had_user_roots = !queue.is_empty();
-    bfs(&mut queue, &mut dist);
+    bfs(&mut queue, &mut dist, &mut seen);
     dist[g.root as usize] = if had_user_roots { BASE_SYSTEM_DISTANCE } else { 0 };
+    seen.set(g.root as usize);
     queue.clear();
     queue.push(g.root);
-    bfs(&mut queue, &mut dist);
+    bfs(&mut queue, &mut dist, &mut seen);
     dist
 }
 

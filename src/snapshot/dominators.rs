@@ -88,9 +88,13 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
         // The DFS keeps each open vertex's next edge on an explicit stack (the path from the
         // start), which stays in cache; the visiting order is exactly DevTools'.
         let mut stack: Vec<(u32, u32, u32)> = Vec::new(); // (node, next edge, DFS number)
+        // Numbered nodes, one bit each: the per-edge test stays in cache instead of reading
+        // the (node-sized) number array at random.
+        let mut visited = Bits::new(nc);
         let mut dfs = |start: u32, start_parent: u32, num: &mut Vec<u32>, vertex: &mut Vec<u32>, parent: &mut Vec<u32>, n: &mut u32| {
             *n += 1;
             num[start as usize] = *n;
+            visited.set(start as usize);
             vertex[*n as usize] = start;
             parent[*n as usize] = start_parent;
             stack.push((start, first_edge[start as usize], *n));
@@ -105,7 +109,7 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
                         continue;
                     }
                     let w = edge_to[e];
-                    if num[w as usize] == 0 {
+                    if !visited.get(w as usize) {
                         found = Some(w);
                         break;
                     }
@@ -114,6 +118,7 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
                     Some(w) => {
                         *n += 1;
                         num[w as usize] = *n;
+                        visited.set(w as usize);
                         vertex[*n as usize] = w;
                         parent[*n as usize] = vn;
                         stack.push((w, first_edge[w as usize], *n));

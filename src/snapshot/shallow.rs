@@ -2,6 +2,7 @@
 //! `system / ExternalStringData`) owned by exactly one other object give their size to it, so an
 //! object's shallow size includes its private backing stores, as the Memory panel shows.
 
+use super::bits::Bits;
 use super::flags::has_user_roots;
 use super::graph::Graph;
 
@@ -18,10 +19,14 @@ pub fn transferred_sizes(g: &Graph) -> Vec<u32> {
     let n = g.node_count();
     let mut owners = super::mem::filled(n, 0u32);
     let mut worklist: Vec<u32> = Vec::new();
+    // Nodes that can be owned, one bit each (fits in cache): every other node owns itself for
+    // good, so its owner entry never needs a (random) read.
+    let mut ownable = Bits::new(n);
     for (i, owner) in owners.iter_mut().enumerate() {
         let t = g.node_type[i];
         if t == k.hidden || t == k.array || (t == k.native && g.name(i as u32) == "system / ExternalStringData") {
             *owner = UNVISITED;
+            ownable.set(i);
         } else {
             *owner = i as u32;
             worklist.push(i as u32);
@@ -34,6 +39,9 @@ pub fn transferred_sizes(g: &Graph) -> Vec<u32> {
                 continue;
             }
             let target = g.edge_to[e];
+            if !ownable.get(target as usize) {
+                continue;
+            }
             let cur = owners[target as usize];
             if cur == UNVISITED {
                 owners[target as usize] = owner;
