@@ -25,9 +25,12 @@ function takeSnapshot(config) {
     enqueue(async () => {
       const file = heapdumpName(config.dir, config.gzip ? '.heapsnapshot.gz' : '.heapsnapshot');
       const level = config.gzip ? 1 : undefined;
-      // A stuck main thread on V8 12+ would never take a streamed snapshot: ask its event loop
-      // first (a signal is exactly when it may be stuck), and only then choose the path.
-      if (SNAPSHOT_WAITS_FOR_EVENT_LOOP && !(await mainLoopResponds())) return snapshotByInterrupt({ file, level });
+      // Plain files: V8's own writer, right where the app is (heapdump's behaviour: the file is
+      // complete when the app runs on; on Node 20 the pause is also shorter than streaming's, and
+      // on Node 22+ a streamed snapshot would wait for the event loop). gzip: streamed, so no
+      // plain copy ever touches the disk, unless the event loop is stuck (V8 12+ would never take
+      // a streamed snapshot then).
+      if (!level || (SNAPSHOT_WAITS_FOR_EVENT_LOOP && !(await mainLoopResponds()))) return snapshotByInterrupt({ file, level });
       const sinkId = native.sinkOpen(file, level);
       return snapshot({ sinkId, options: {} });
     }),

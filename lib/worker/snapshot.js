@@ -61,10 +61,10 @@ async function snapshot({ sinkId, options }) {
 }
 
 /**
- * A snapshot of a main thread whose event loop does not turn (stuck in a loop): V8's synchronous
- * writer (v8.writeHeapSnapshot) runs on the main thread from an inspector interrupt into the
- * partial name; this worker then compresses it through a sink, or renames it. Not streamed: the
- * main thread writes the plain file during its pause, as heapdump would.
+ * V8's synchronous writer (v8.writeHeapSnapshot) run on the main thread from an inspector
+ * interrupt, into the partial name; this worker then renames it, or compresses it through a sink.
+ * Not streamed: the main thread writes the plain file during its pause, as heapdump does, and the
+ * file is complete when the app's code runs on. Works whether or not the event loop turns.
  */
 async function snapshotByInterrupt({ file, level }) {
   const raw = level ? `${file}.raw.partial` : `${file}.partial`;
@@ -72,7 +72,10 @@ async function snapshotByInterrupt({ file, level }) {
   fs.writeFileSync(raw, '', { mode: 0o600 });
   try {
     const expression = `process.getBuiltinModule('v8').writeHeapSnapshot(${JSON.stringify(raw)})`;
+    // The warm-up matters as much to V8's own writer; posted back to back, one interrupt runs all.
+    const warmup = warmLineEnds();
     const { exceptionDetails } = await post('Runtime.evaluate', { expression, silent: true, returnByValue: true });
+    await Promise.all(warmup);
     if (exceptionDetails) {
       const why = exceptionDetails.exception?.description ?? exceptionDetails.text;
       throw rsError('SNAPSHOT', `V8 could not write the snapshot: ${why}`);
