@@ -56,6 +56,16 @@ function run(command, argv) {
     });
 }
 
+/**
+ * A text table: `head` and each row are arrays of strings; the first column is left-aligned, the
+ * others right-aligned, two spaces apart. Returns the lines, header first.
+ */
+function columns(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [line(head), ...rows.map(line)];
+}
+
 /** A `--top N` / `--limit N` value: a whole number, or `fallback` when the option is absent. */
 function count(value, option, fallback) {
   if (value === undefined) return fallback;
@@ -82,4 +92,4 @@ function bytes(n) {
   return Math.round(n).toLocaleString('en-US');
 }
 
-module.exports = { UsageError, parse, progress, run, bytes, count, printClasses };
+module.exports = { UsageError, parse, progress, run, bytes, columns, count, printClasses };

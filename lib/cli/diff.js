@@ -60,15 +60,12 @@ function table(result, classes) {
     signed(c.sizeDelta),
   ]);
   const head = ['Constructor', '# New', '# Deleted', '# Delta', 'Alloc. Size', 'Freed Size', 'Size Delta'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   const total = result.classes.reduce((n, c) => n + c.sizeDelta, 0);
   const out = [
     `${common.bytes(result.baseNodeCount)} \u2192 ${common.bytes(result.targetNodeCount)} nodes, ${common.bytes(result.sharedIds)} ids in both; ` +
       `${result.classes.length} classes changed, size delta ${signed(total)} bytes`,
     '',
-    line(head),
-    ...rows.map(line),
+    ...common.columns(head, rows),
   ];
   return out.join('\n') + '\n';
 }

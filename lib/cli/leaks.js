@@ -59,9 +59,7 @@ function text(r) {
   if (r.omittedClusters > 0) out.push(`\u2026 ${r.omittedClusters} more clusters (--top 0 for all)`, '');
   const rows = r.classes.slice(0, 15).map((c) => [c.name.length > 60 ? c.name.slice(0, 59) + '\u2026' : c.name, common.bytes(c.count), common.bytes(c.shallowSize)]);
   const head = ['Leaked objects by class', 'Objects', 'Shallow'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
-  const line = (x) => x.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  out.push(line(head), ...rows.map(line));
+  out.push(...common.columns(head, rows));
   if (r.classes.length > rows.length) out.push(`\u2026 ${r.classes.length - rows.length} more classes (--json for all)`);
   return out.join('\n') + '\n';
 }

@@ -57,15 +57,12 @@ function table(result, classes) {
     `${common.bytes(c.retainedSize)} ${percent(c.retainedSize, total).padStart(4)}`,
   ]);
   const head = ['Constructor', 'Distance', 'Objects', 'Shallow', 'Retained'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   const s = result.statistics;
   const out = [
     `Total ${common.bytes(s.total)} bytes in ${common.bytes(result.nodeCount)} nodes: V8 heap ${common.bytes(s.v8heap)}, native ${common.bytes(s.native)}, ` +
       `code ${common.bytes(s.code)}, strings ${common.bytes(s.strings)}, JS arrays ${common.bytes(s.jsArrays)}, typed arrays ${common.bytes(s.typedArrays)}, system ${common.bytes(s.system)}`,
     '',
-    line(head),
-    ...rows.map(line),
+    ...common.columns(head, rows),
   ];
   return out.join('\n') + '\n';
 }
