@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tmpdir, runChild, readSnapshot, countNodes, assertValidSnapshot, partials } = require('./helpers');
+const { ROOT, tmpdir, runChild, readSnapshot, countNodes, assertValidSnapshot, partials } = require('./helpers');
 const rsheapdump = require('..');
 
 test('a snapshot holds exactly the 10,000 instances the process holds', async () => {
@@ -90,10 +90,27 @@ test('a read-only directory is EACCES', async () => {
   const ro = path.join(dir, 'ro');
   fs.mkdirSync(ro, { mode: 0o555 });
   fs.chmodSync(dir, 0o755);
-  // root may write anywhere: run the check as an unprivileged user when we are root.
+  // root may write anywhere: run the check as an unprivileged user when we are root. That user
+  // may not be able to read the checkout (a clone under a 0700 directory), so it gets a copy.
   const asRoot = process.getuid() === 0;
+  let pkg = ROOT;
+  if (asRoot) {
+    pkg = path.join(dir, 'pkg');
+    fs.mkdirSync(pkg, { mode: 0o755 });
+    for (const f of fs.readdirSync(ROOT).filter((f) => f.endsWith('.node') || ['index.js', 'binding.js', 'package.json'].includes(f))) {
+      fs.copyFileSync(path.join(ROOT, f), path.join(pkg, f));
+    }
+    fs.cpSync(path.join(ROOT, 'lib'), path.join(pkg, 'lib'), { recursive: true });
+    // Copies keep their source's mode; make them readable whatever the umask was at clone time.
+    const open = (p) => {
+      const st = fs.statSync(p);
+      fs.chmodSync(p, st.isDirectory() ? 0o755 : 0o644);
+      if (st.isDirectory()) for (const e of fs.readdirSync(p)) open(path.join(p, e));
+    };
+    open(pkg);
+  }
   const r = await runChild(
-    `require('rsheapdump').writeSnapshot(${JSON.stringify(path.join(ro, 'x.heapsnapshot'))})
+    `require(${JSON.stringify(pkg)}).writeSnapshot(${JSON.stringify(path.join(ro, 'x.heapsnapshot'))})
        .then(() => console.log('no error'), (e) => console.log(JSON.stringify({ code: e.code, syscall: e.syscall, path: e.path })));`,
     { cwd: dir, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) },
   );
