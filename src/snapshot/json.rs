@@ -219,6 +219,61 @@ pub fn skip_value(inp: &mut Input, mut capture: Option<&mut Vec<u8>>, limit: usi
     }
 }
 
+/// Bytes [`fast_number`] may look at: two words of digits and a two-byte separator.
+const FAST_LOOKAHEAD: usize = 24;
+
+const POW10: [u64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+
+/// Number of ASCII digits at the start of `w` (bytes in memory order), 0 to 8.
+#[inline(always)]
+fn digit_run(w: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // A byte is a digit when its high nibble is 3 both as is and after adding 6 (0x3A..0x3F
+    // carry into 4). A carry out of a byte only reaches bytes after a non-digit, which do not
+    // count.
+    let hi = (w & (0xF0 * ONES)) ^ (0x30 * ONES);
+    let lo = (w.wrapping_add(0x06 * ONES) & (0xF0 * ONES)) ^ (0x30 * ONES);
+    ((hi | lo).trailing_zeros() / 8) as usize
+}
+
+/// The value of the first `len` (1 to 8) digits of `w`: the SWAR pairwise combine.
+#[inline(always)]
+fn digits_value(w: u64, len: usize) -> u64 {
+    // Shifting the digits to the top puts zeros (leading zeros, so no change) before them.
+    let v = (w & 0x0F0F_0F0F_0F0F_0F0F) << (8 * (8 - len));
+    let v = (v.wrapping_mul(10).wrapping_add(v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100).wrapping_add(v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    (v.wrapping_mul(10_000).wrapping_add(v >> 32)) & 0xFFFF_FFFF
+}
+
+/// Parses `digits,` or `digits\n,` at the start of `b` (at least [`FAST_LOOKAHEAD`] bytes):
+/// the value, the digit count and the separator length; `None` for any other shape (no digit,
+/// more than 16 digits, another separator).
+#[inline(always)]
+fn fast_number(b: &[u8]) -> Option<(u64, usize, usize)> {
+    let word = |at: usize| u64::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6], b[at + 7]]);
+    let w = word(0);
+    let len = digit_run(w);
+    let (value, len) = match len {
+        0 => return None,
+        1..=7 => (digits_value(w, len), len),
+        _ => {
+            let w2 = word(8);
+            match digit_run(w2) {
+                0 => (digits_value(w, 8), 8),
+                8 => return None,
+                l2 => (digits_value(w, 8) * POW10[l2] + digits_value(w2, l2), 8 + l2),
+            }
+        }
+    };
+    let skip = match (b[len], b[len + 1]) {
+        (b',', _) => 1,
+        (b'\n', b',') => 2,
+        _ => return None,
+    };
+    Some((value, len, skip))
+}
+
 /// Why a number in an integer array was refused; becomes a parse error at that number.
 pub type Reject = (&'static str, &'static str);
 
@@ -245,6 +300,19 @@ where
         let n = chunk.len();
         let mut i = 0;
         while i < n {
+            // Fast path: a whole number and its comma at once, eight digits per step. It only
+            // takes the common shapes (`123,` and `123\n,`); anything else, and the end of a
+            // chunk, goes through the byte-by-byte loop below, which owns every error.
+            if expect_value && !in_num && i + FAST_LOOKAHEAD <= n {
+                if let Some((value, len, skip)) = fast_number(&chunk[i..i + FAST_LOOKAHEAD]) {
+                    if let Err((msg, hint)) = f(value) {
+                        return Err(err_at(inp, base + i as u64, format!("{msg} in '{what}'"), hint));
+                    }
+                    count += 1;
+                    i += len + skip;
+                    continue;
+                }
+            }
             let b = chunk[i];
             if b.wrapping_sub(b'0') < 10 {
                 if !in_num {
@@ -390,6 +458,60 @@ mod tests {
             assert_eq!(e.offset, Some(off), "{text}: {}", e.message);
             assert!(e.message.contains(needle), "{text}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_byte_loop() {
+        // Every digit count from 1 to 19 (the fast path takes up to 16), every separator shape
+        // V8 writes and some it does not, long enough for the fast path to engage.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed >> 11
+        };
+        let seps = [",", "\n,", ", ", " ,", ",\n", "\r\n,\t"];
+        let mut want = Vec::new();
+        let mut text = String::from("[");
+        for i in 0..4000 {
+            let digits = 1 + (i % 19) as u32;
+            let v = if digits == 1 { next() % 10 } else { 10u64.pow(digits - 1) + next() % (9 * 10u64.pow(digits - 1)) };
+            if i > 0 {
+                text.push_str(seps[(next() % seps.len() as u64) as usize]);
+            }
+            text.push_str(&v.to_string());
+            want.push(v);
+        }
+        text.push_str("]x");
+        let mut inp = input(&text);
+        inp.skip_ws().unwrap();
+        let mut got = Vec::new();
+        let n = read_uint_array(&mut inp, "t", |x| {
+            got.push(x);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, want.len() as u64);
+        assert_eq!(got, want);
+        assert_eq!(inp.peek().unwrap(), Some(b'x'));
+    }
+
+    #[test]
+    fn fast_path_leaves_errors_to_the_byte_loop() {
+        // The bad number sits where the fast path looks (24+ bytes before the end).
+        let pad = ",1".repeat(20);
+        for (bad, needle) in [("1.5", "integer"), ("12e3", "integer"), ("-3", "negative"), ("7,,", "expected a number"), ("99999999999999999999", "too large")] {
+            let text = format!("[1,{bad}{pad}]");
+            let mut inp = input(&text);
+            inp.skip_ws().unwrap();
+            let e = read_uint_array(&mut inp, "t", |_| Ok(())).unwrap_err();
+            assert!(e.message.contains(needle), "{text}: {}", e.message);
+        }
+        // A rejected value is reported at its own offset.
+        let text = format!("[1,22,333{pad}]");
+        let mut inp = input(&text);
+        inp.skip_ws().unwrap();
+        let e = read_uint_array(&mut inp, "t", |v| if v == 333 { Err(("no", "hint")) } else { Ok(()) }).unwrap_err();
+        assert_eq!(e.offset, Some(6));
     }
 
     #[test]

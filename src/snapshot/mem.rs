@@ -20,6 +20,7 @@ pub fn prefault<T>(v: &mut Vec<T>) {
             // only faults pages in (as a write of their current contents would) and fails
             // harmlessly where unsupported.
             unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
                 libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_POPULATE_WRITE);
             }
         }
