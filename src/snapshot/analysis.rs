@@ -29,42 +29,87 @@ pub struct Analysis {
     pub page_owned: Bits,
 }
 
+/// The derived data that is ready before the dominator tree: what a step running beside the
+/// dominator computation may read (see [`analyze_with`]).
+pub struct Derived<'a> {
+    /// The graph (its string table not yet extended: use [`Derived::name`]).
+    pub graph: &'a Graph,
+    /// Class names derived so far, numbered after the graph's strings.
+    added: Option<&'a Added>,
+    /// Shallow sizes after the owned-array transfer.
+    pub self_sizes: &'a [u32],
+    /// Distance from the roots per node.
+    pub distances: &'a [i32],
+    /// Class (a string index) per node.
+    pub class_of: &'a [u32],
+}
+
+impl Derived<'_> {
+    /// String `i`, from the graph's table or from the names derived so far.
+    pub fn name(&self, i: u32) -> &str {
+        match self.added {
+            Some(a) => a.get(&self.graph.strings, i),
+            None => self.graph.strings.get(i),
+        }
+    }
+
+    /// Number of strings, counting the names derived so far.
+    pub fn string_count(&self) -> u32 {
+        match self.added {
+            Some(a) => a.end(),
+            None => self.graph.strings.len() as u32,
+        }
+    }
+}
+
+impl Analysis {
+    /// A view of the analysis as [`Derived`] data.
+    pub fn derived(&self) -> Derived<'_> {
+        Derived { graph: &self.graph, added: None, self_sizes: &self.self_sizes, distances: &self.distances, class_of: &self.class_of }
+    }
+}
+
 /// Derives everything from `graph`, reporting `Graph` and `Dominators` phases to `progress`.
-pub fn analyze(mut graph: Graph, progress: &dyn Fn(Phase, f64)) -> Analysis {
+pub fn analyze(graph: Graph, progress: &dyn Fn(Phase, f64)) -> Analysis {
+    analyze_with(graph, progress, |_| ()).0
+}
+
+/// [`analyze`], also running `beside` on this thread while the dominator tree is built on
+/// another (so work that needs no dominators adds nothing to the time).
+pub fn analyze_with<T>(mut graph: Graph, progress: &dyn Fn(Phase, f64), beside: impl FnOnce(&Derived) -> T) -> (Analysis, T) {
     progress(Phase::Graph, 0.0);
     let t = Instant::now();
     dom_state::propagate(&mut graph);
-    let page_owned = flags::page_owned(&graph);
-    trace("flags", t);
-    progress(Phase::Graph, 0.2);
-    let t = Instant::now();
     let eph = EphemeronNames::new(&graph);
-    let essential = essential_edges(&graph, &page_owned, &eph);
-    trace("essential", t);
-    progress(Phase::Graph, 0.4);
-    // The dominator tree is the longest step and reads only edges: on a second core it runs
-    // while sizes, distances and classes are computed here. New class names are collected
-    // aside (`added`) and appended once the graph is no longer shared.
+    trace("dom state", t);
+    // The dominator tree is the longest chain (page flags, essential edges, then the tree) and
+    // reads only the graph: on a second core it runs while sizes, distances, classes and
+    // `beside` are computed here. New class names are collected aside (`added`) and appended
+    // once the graph is no longer shared.
     let mut added = Added::after(&graph.strings);
     let g = &graph;
-    let (tree, self_sizes, dist, class_of) = std::thread::scope(|s| {
-        let handle = std::thread::Builder::new()
-            .name("rsheapdump-dominators".into())
-            .spawn_scoped(s, || {
-                let t = Instant::now();
-                let tree = dominators::tree(g, &essential);
-                trace("dominators", t);
-                tree
-            })
-            .ok();
+    let dominator_chain = || {
+        let t = Instant::now();
+        let page_owned = flags::page_owned(g);
+        trace("  flags", t);
+        let t = Instant::now();
+        let essential = essential_edges(g, &page_owned, &eph);
+        trace("  essential", t);
+        let t = Instant::now();
+        let tree = dominators::tree(g, &essential);
+        trace("dominators", t);
+        (page_owned, tree)
+    };
+    let (chain, self_sizes, dist, class_of, extra) = std::thread::scope(|s| {
+        let handle = std::thread::Builder::new().name("rsheapdump-dominators".into()).spawn_scoped(s, dominator_chain).ok();
         let t = Instant::now();
         let self_sizes = shallow::transferred_sizes(g);
         trace("shallow", t);
-        progress(Phase::Graph, 0.5);
+        progress(Phase::Graph, 0.3);
         let t = Instant::now();
         let dist = distances::distances(g, &eph);
         trace("distances", t);
-        progress(Phase::Graph, 0.7);
+        progress(Phase::Graph, 0.6);
         let t = Instant::now();
         let mut class_of = classes::class_names_into(g, &mut added);
         trace("classes", t);
@@ -72,19 +117,21 @@ pub fn analyze(mut graph: Graph, progress: &dyn Fn(Phase, f64)) -> Analysis {
         let defs = interfaces::infer(g);
         interfaces::apply_into(g, &defs, &mut class_of, &mut added);
         trace("interfaces", t);
+        progress(Phase::Graph, 0.8);
+        let t = Instant::now();
+        let extra = beside(&Derived { graph: g, added: Some(&added), self_sizes: &self_sizes, distances: &dist, class_of: &class_of });
+        trace("beside", t);
         progress(Phase::Dominators, 0.0);
-        let tree = match handle {
-            Some(h) => h.join().ok(),
-            None => None,
-        };
-        (tree, self_sizes, dist, class_of)
+        let chain = handle.and_then(|h| h.join().ok());
+        (chain, self_sizes, dist, class_of, extra)
     });
     // No thread (or it died): compute inline; the result is the same.
-    let tree = tree.unwrap_or_else(|| dominators::tree(&graph, &essential));
-    drop(essential);
+    let (page_owned, tree) = chain.unwrap_or_else(dominator_chain);
     added.append_to(&mut graph.strings);
     progress(Phase::Dominators, 0.8);
+    let t = Instant::now();
     let Dominators { idom, retained } = tree.finish(&self_sizes);
+    trace("retained", t);
     progress(Phase::Dominators, 1.0);
-    Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned }
+    (Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned }, extra)
 }

@@ -62,7 +62,8 @@ struct Aggregate {
 /// size grouped by public class key, each group sorted by id. A later internal key with the same
 /// text replaces an earlier one, as assigning into DevTools' result object does.
 fn aggregates(a: &Analysis) -> HashMap<String, Aggregate> {
-    let keys = class_keys(a);
+    let view = a.derived();
+    let keys = class_keys(&view);
     let g = &a.graph;
     let mut by_key: HashMap<u32, usize> = HashMap::new();
     let mut list: Vec<(u32, Vec<(u64, u64)>)> = Vec::new();
@@ -81,7 +82,7 @@ fn aggregates(a: &Analysis) -> HashMap<String, Aggregate> {
     let mut out: HashMap<String, Aggregate> = HashMap::with_capacity(list.len());
     for (k, mut objects) in list {
         objects.sort_unstable_by_key(|x| x.0);
-        let (text, name) = keys.describe(a, k);
+        let (text, name) = keys.describe(&view, k);
         out.insert(text, Aggregate { name, objects });
     }
     out

@@ -132,7 +132,8 @@ pub fn find(base: &IdSet, target: &IdSet, fin: &Analysis, limit: usize, node_cou
         leaked.get(o as usize) && (o == root || d == o || covered.get(d as usize).is_none_or(|&c| c != 2))
     };
 
-    let keys = class_keys(fin);
+    let view = fin.derived();
+    let keys = class_keys(&view);
     let d = Describer::new(g, &fin.class_of);
     let class_text = |v: u32| d.class_text(v);
 
@@ -175,7 +176,7 @@ pub fn find(base: &IdSet, target: &IdSet, fin: &Analysis, limit: usize, node_cou
             }
             None => {
                 cluster_slot.insert((key, sig), clusters.len());
-                let (k, name) = keys.describe(fin, key);
+                let (k, name) = keys.describe(&view, key);
                 clusters.push((o, LeakCluster { class_name: name, key: k, count: 1, retained_size: retained, shallow_size: shallow, ids: vec![id], path: RetainerPath::default() }));
             }
         }
@@ -195,7 +196,7 @@ pub fn find(base: &IdSet, target: &IdSet, fin: &Analysis, limit: usize, node_cou
     let mut classes: Vec<LeakClass> = classes
         .into_iter()
         .map(|(key, count, shallow_size)| {
-            let (k, name) = keys.describe(fin, key);
+            let (k, name) = keys.describe(&view, key);
             LeakClass { name, key: k, count, shallow_size }
         })
         .collect();

@@ -89,9 +89,9 @@ pub fn summarize_file(path: &Path, progress: &dyn Fn(Phase, f64)) -> Result<summ
     let t = std::time::Instant::now();
     let g = load_file(path, progress)?;
     trace("parse", t);
-    let a = analysis::analyze(g, progress);
+    let (a, prepared) = analysis::analyze_with(g, progress, summary::prepare);
     let t = std::time::Instant::now();
-    let s = summary::summarize(&a);
+    let s = summary::complete(&a, prepared);
     trace("summary", t);
     Ok(s)
 }

@@ -2,9 +2,7 @@
 //! `snapshot` header through serde_json, the big `nodes`/`edges` arrays straight into columns,
 //! `strings` into an arena, `locations` when the header declares them; every other key skipped.
 
-use std::collections::HashMap;
-
-use super::graph::{Graph, Kinds, Location};
+use super::graph::{Graph, Kinds, Location, Locations};
 use super::input::Input;
 use super::json::{self, expect, show, HINT_NOT_SNAPSHOT, HINT_TRUNCATED};
 use super::meta::{EdgeField, Meta, NodeField};
@@ -49,7 +47,7 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
     let mut nodes: Option<Nodes> = None;
     let mut edges: Option<Edges> = None;
     let mut strings: Option<(Strings, u64)> = None;
-    let mut raw_locations: Vec<u64> = Vec::new();
+    let mut located: Vec<(u64, Location)> = Vec::new();
     let mut key = Vec::new();
     if inp.skip_ws()? == Some(b'}') {
         return Err(inp.error("the JSON object is empty", HINT_NOT_SNAPSHOT));
@@ -92,7 +90,9 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
                 if let Some(path) = inp.plain_file() {
                     ahead.handle = spawn_ahead(path, inp.offset(), m, ahead.cancel.clone());
                 }
+                let t = std::time::Instant::now();
                 nodes = Some(read_nodes(inp, m)?);
+                super::trace("  nodes", t);
             }
             b"edges" => {
                 let (m, ns) = match (&meta, &nodes) {
@@ -106,7 +106,9 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
                 // The second thread's result is used only when it read exactly this array with
                 // the real node count; otherwise (or on any error there) it is read here, which
                 // also gives the error messages and offsets of a sequential parse.
+                let t = std::time::Instant::now();
                 let early = ahead.handle.take().and_then(|h| h.join().ok().flatten());
+                super::trace("  edges (wait)", t);
                 match early {
                     Some(a) if a.key_at == key_at && a.node_count == ns.ty.len() as u64 && inp.jump_to(a.end)? => {
                         check_edge_total(inp, &a.edges, ns)?;
@@ -124,19 +126,21 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
                     return Err(inp.error_at(value_at, "'strings' appears twice", HINT_NOT_SNAPSHOT));
                 }
                 require_array(inp, peek, "strings")?;
+                let t = std::time::Instant::now();
                 let mut s = Strings::new();
                 json::read_string_array(inp, "strings", |b| {
                     s.push_bytes(b);
                 })?;
                 strings = Some((s, inp.offset()));
+                super::trace("  strings", t);
             }
-            b"locations" if meta.as_ref().is_some_and(|m| m.location_fields.is_some()) => {
-                require_array(inp, peek, "locations")?;
-                json::read_uint_array(inp, "locations", |v| {
-                    raw_locations.push(v);
-                    Ok(())
-                })?;
-            }
+            b"locations" => match meta.as_ref().and_then(|m| Some((m, m.location_fields?))) {
+                Some((m, fields)) => {
+                    require_array(inp, peek, "locations")?;
+                    read_locations(inp, m, fields, &mut located)?;
+                }
+                None => json::skip_value(inp, None, 0)?,
+            },
             _ => json::skip_value(inp, None, 0)?,
         }
         match inp.skip_ws()? {
@@ -157,7 +161,10 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
     let nodes = nodes.ok_or_else(|| inp.error_at(end, "no 'nodes' array", HINT_NOT_SNAPSHOT))?;
     let edges = edges.ok_or_else(|| inp.error_at(end, "no 'edges' array", HINT_NOT_SNAPSHOT))?;
     let (strings, strings_end) = strings.ok_or_else(|| inp.error_at(end, "no 'strings' array", HINT_NOT_SNAPSHOT))?;
-    assemble(inp, meta, nodes, edges, strings, strings_end, raw_locations)
+    let t = std::time::Instant::now();
+    let r = assemble(inp, meta, nodes, edges, strings, strings_end, located);
+    super::trace("  checks", t);
+    r
 }
 
 fn require_array(inp: &Input<'_>, peek: Option<u8>, what: &str) -> Result<()> {
@@ -235,6 +242,33 @@ fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
         return Err(inp.error("more than 2^32 nodes", "Snapshots this large are not supported"));
     }
     Ok(n)
+}
+
+/// Reads the `locations` array as `(node ordinal, location)` records; records that do not name
+/// a node's first field are dropped, as DevTools never looks them up. The node count may not be
+/// known yet, so the caller drops ordinals beyond it.
+fn read_locations(inp: &mut Input<'_>, m: &Meta, [oi, si, li, ci, count]: [usize; 5], out: &mut Vec<(u64, Location)>) -> Result<()> {
+    if count == 0 || oi.max(si).max(li).max(ci) >= MAX_FIELDS {
+        return json::skip_value(inp, None, 0);
+    }
+    let nfc = m.node_fields.len() as u64;
+    let mut rec = [0u64; MAX_FIELDS];
+    let mut pos = 0usize;
+    json::read_uint_array(inp, "locations", |v| {
+        if pos < MAX_FIELDS {
+            rec[pos] = v;
+        }
+        pos += 1;
+        if pos == count {
+            pos = 0;
+            let (ordinal, rest) = div_fields(rec[oi], nfc);
+            if rest == 0 {
+                out.push((ordinal, Location { script_id: rec[si], line: rec[li], column: rec[ci] }));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 fn expected_edges(nodes: &Nodes) -> usize {
@@ -398,7 +432,7 @@ fn assemble(
     edges: Edges,
     strings: Strings,
     strings_end: u64,
-    raw_locations: Vec<u64>,
+    located: Vec<(u64, Location)>,
 ) -> Result<Graph> {
     let n = nodes.ty.len();
     if n == 0 {
@@ -419,21 +453,8 @@ fn assemble(
             return Err(inp.error_at(strings_end, format!("edge {i} names string {s} but there are {sc} strings"), HINT_TRUNCATED));
         }
     }
-    let mut locations: HashMap<u32, Location, super::fxhash::FxBuild> = HashMap::default();
-    if let Some([oi, si, li, ci, count]) = meta.location_fields {
-        if count > 0 {
-            // Sized once (a location per record at most, bounded by the node count): growing
-            // by rehashing cost more than the inserts.
-            locations.reserve((raw_locations.len() / count).min(n));
-            for rec in raw_locations.chunks_exact(count) {
-                let idx = rec[oi];
-                if idx % nfc == 0 && idx / nfc < n as u64 {
-                    // DevTools keeps the last location given for a node (a Map keyed by index).
-                    locations.insert((idx / nfc) as u32, Location { script_id: rec[si], line: rec[li], column: rec[ci] });
-                }
-            }
-        }
-    }
+    // DevTools keeps the last location given for a node (a Map keyed by index).
+    let locations = Locations::from_records(located.into_iter().filter(|&(o, _)| o < n as u64).map(|(o, l)| (o as u32, l)).collect());
 
     Ok(Graph {
         strings,

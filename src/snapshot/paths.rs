@@ -201,7 +201,7 @@ pub fn script_names(g: &Graph) -> HashMap<u64, String> {
     let follow = |from: u32, names: &[&str]| -> Option<u32> {
         g.edges(from).find(|&e| g.edge_str(e).is_some_and(|s| names.contains(&s))).map(|e| g.edge_to[e])
     };
-    for (&n, loc) in &g.locations {
+    for (n, loc) in g.locations.iter() {
         if g.node_type.get(n as usize) != Some(&g.kinds.closure) || out.contains_key(&loc.script_id) {
             continue;
         }
@@ -218,7 +218,7 @@ pub fn script_names(g: &Graph) -> HashMap<u64, String> {
 /// `script:line:column` (one-based, as editors count) of the constructor of `n`, when the
 /// snapshot locates it; the script id stands in for a name the snapshot does not give.
 pub fn location_text(g: &Graph, scripts: &HashMap<u64, String>, n: u32) -> Option<String> {
-    let l = g.locations.get(&n)?;
+    let l = g.locations.get(n)?;
     let script = match scripts.get(&l.script_id) {
         Some(s) => s.clone(),
         None => format!("script {}", l.script_id),

@@ -25,9 +25,18 @@ pub struct Statistics {
     pub system: f64,
 }
 
-/// Computes the statistics; `sizes` are the transferred shallow sizes, `root_retained` the root's
-/// retained size.
-pub fn statistics(g: &Graph, sizes: &[u32], root_retained: f64) -> Statistics {
+impl Statistics {
+    /// Sets the total (the root's retained size plus `extra_native_bytes`), and with it the V8
+    /// heap part.
+    pub fn set_total(&mut self, total: f64) {
+        self.total = total;
+        self.v8heap = total - self.native;
+    }
+}
+
+/// Computes the statistics but the total, which needs retained sizes (see
+/// [`Statistics::set_total`]); `sizes` are the transferred shallow sizes.
+pub fn statistics(g: &Graph, sizes: &[u32]) -> Statistics {
     let k = g.kinds;
     // Names compared per node are compared as string indexes (the text may occur under more
     // than one index).
@@ -102,8 +111,7 @@ pub fn statistics(g: &Graph, sizes: &[u32], root_retained: f64) -> Statistics {
             arrays += s;
         }
     }
-    let total = root_retained + g.extra_native_bytes;
-    Statistics { total, v8heap: total - native, native, code, strings, js_arrays: arrays, typed_arrays: typed, system }
+    Statistics { total: 0.0, v8heap: -native, native, code, strings, js_arrays: arrays, typed_arrays: typed, system }
 }
 
 /// The first internal edge named `elements` of node `o`.

@@ -77,6 +77,11 @@ impl Added {
         self.base + self.strings.len() as u32 - 1
     }
 
+    /// The index the next added string will get: the table's length once they are appended.
+    pub fn end(&self) -> u32 {
+        self.base + self.strings.len() as u32
+    }
+
     /// The string at `i`, from the table or from the added ones.
     pub fn get<'a>(&'a self, table: &'a Strings, i: u32) -> &'a str {
         if i < self.base {

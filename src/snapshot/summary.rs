@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::analysis::Analysis;
+use super::analysis::{Analysis, Derived};
 use super::fxhash::FxBuild;
 use super::dominators::dominated_nodes;
 use super::statistics::{statistics, Statistics};
@@ -62,27 +62,27 @@ impl ClassKeys {
     }
 
     /// Public key text and display name of key `id`.
-    pub fn describe(&self, a: &Analysis, id: u32) -> (String, String) {
+    pub fn describe(&self, d: &Derived, id: u32) -> (String, String) {
         if id >= self.base {
             return self.located.get((id - self.base) as usize).cloned().unwrap_or_default();
         }
-        let name = a.graph.strings.get(id);
+        let name = d.name(id);
         (format!(",{name}"), name.to_owned())
     }
 }
 
 /// Computes each node's class key as DevTools' `classKeyInternal`.
-pub fn class_keys(a: &Analysis) -> ClassKeys {
-    let g = &a.graph;
-    let base = g.strings.len() as u32;
+pub fn class_keys(d: &Derived) -> ClassKeys {
+    let g = d.graph;
+    let base = d.string_count();
     // DevTools keys by the text `script,line,column,name`; the numeric tuple is a cache in front
     // of the text map, so the text is built once per distinct key, not once per object.
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut fast: HashMap<(u64, u64, u64, u32), u32, FxBuild> = HashMap::default();
     let mut located: Vec<(String, String)> = Vec::new();
-    let mut of = a.class_of.clone();
+    let mut of = d.class_of.to_vec();
     {
-        for (&o, l) in &g.locations {
+        for (o, l) in g.locations.iter() {
             let o = o as usize;
             let key = &mut of[o];
             if g.node_type[o] != g.kinds.object {
@@ -93,7 +93,7 @@ pub fn class_keys(a: &Analysis) -> ClassKeys {
                 *key = match fast.get(&tuple) {
                     Some(&id) => id,
                     None => {
-                        let name = g.strings.get(tuple.3);
+                        let name = d.name(tuple.3);
                         let k = format!("{},{},{},{}", l.script_id, l.line, l.column, name);
                         let id = match index.get(&k) {
                             Some(&id) => id,
@@ -116,32 +116,54 @@ pub fn class_keys(a: &Analysis) -> ClassKeys {
 
 /// Builds the Summary from an analysis.
 pub fn summarize(a: &Analysis) -> Summary {
-    let g = &a.graph;
-    let keys = class_keys(a);
+    complete(a, prepare(&a.derived()))
+}
+
+/// The Summary's rows without retained sizes, and the statistics without the total: all that
+/// does not need the dominator tree, so it can be computed while the tree is built.
+pub struct Prepared {
+    keys: ClassKeys,
+    /// Row index per key id (`u32::MAX` for none).
+    slot_of: Vec<u32>,
+    rows: Vec<(u32, ClassSummary)>,
+    statistics: Statistics,
+}
+
+/// The first half of [`summarize`]: everything but retained sizes.
+pub fn prepare(d: &Derived) -> Prepared {
+    let g = d.graph;
+    let keys = class_keys(d);
     // Aggregates in order of first appearance, as DevTools' Map iterates.
     let mut slot_of: Vec<u32> = vec![u32::MAX; keys.len()];
     let mut rows: Vec<(u32, ClassSummary)> = Vec::new();
     for o in 0..g.node_count() {
-        let size = a.self_sizes[o];
+        let size = d.self_sizes[o];
         if size == 0 {
             continue;
         }
         let key = keys.of[o];
-        let d = a.distances[o];
+        let dist = d.distances[o];
         match slot_of[key as usize] {
             i if i != u32::MAX => {
                 let r = &mut rows[i as usize].1;
                 r.count += 1;
                 r.shallow_size += size as f64;
-                r.distance = r.distance.min(d);
+                r.distance = r.distance.min(dist);
             }
             _ => {
                 slot_of[key as usize] = rows.len() as u32;
-                let (k, name) = keys.describe(a, key);
-                rows.push((key, ClassSummary { name, key: k, count: 1, shallow_size: size as f64, retained_size: 0.0, distance: d }));
+                let (k, name) = keys.describe(d, key);
+                rows.push((key, ClassSummary { name, key: k, count: 1, shallow_size: size as f64, retained_size: 0.0, distance: dist }));
             }
         }
     }
+    Prepared { statistics: statistics(g, d.self_sizes), keys, slot_of, rows }
+}
+
+/// The second half of [`summarize`]: class retained sizes from the dominator tree.
+pub fn complete(a: &Analysis, p: Prepared) -> Summary {
+    let g = &a.graph;
+    let Prepared { keys, slot_of, mut rows, mut statistics } = p;
 
     // Class retained size: walk the dominator tree; a node counts unless a dominator of it
     // with the same class already counted.
@@ -187,8 +209,9 @@ pub fn summarize(a: &Analysis) -> Summary {
         }
     }
     let root_retained = a.retained.get(g.root as usize).copied().unwrap_or(0.0);
+    statistics.set_total(root_retained + g.extra_native_bytes);
     Summary {
-        statistics: statistics(g, &a.self_sizes, root_retained),
+        statistics,
         classes,
         node_count: g.node_count() as u64,
         edge_count: g.edge_count() as u64,
