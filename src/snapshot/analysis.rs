@@ -82,51 +82,61 @@ pub fn analyze_with<T>(mut graph: Graph, progress: &dyn Fn(Phase, f64), beside: 
     dom_state::propagate(&mut graph);
     let eph = EphemeronNames::new(&graph);
     trace("dom state", t);
-    // The dominator tree is the longest chain (page flags, essential edges, then the tree) and
-    // reads only the graph: on a second core it runs while sizes, distances, classes and
-    // `beside` are computed here. New class names are collected aside (`added`) and appended
-    // once the graph is no longer shared.
+    // The dominator tree is the longest chain (page flags, essential edges, DFS numbering,
+    // predecessor lists, semidominators). It runs on a second core in three legs, each beside
+    // work of about the same length here: sizes; the predecessor pairs (which need no DFS
+    // numbers); then distances, classes and `beside`. New class names are collected aside
+    // (`added`) and appended once the graph is no longer shared.
     let mut added = Added::after(&graph.strings);
     let g = &graph;
-    let dominator_chain = || {
-        let t = Instant::now();
-        let page_owned = flags::page_owned(g);
-        trace("  flags", t);
-        let t = Instant::now();
-        let essential = essential_edges(g, &page_owned, &eph);
-        trace("  essential", t);
-        let t = Instant::now();
-        let tree = dominators::tree(g, &essential);
-        trace("dominators", t);
-        (page_owned, tree)
-    };
-    let (chain, self_sizes, dist, class_of, extra) = std::thread::scope(|s| {
-        let handle = std::thread::Builder::new().name("rsheapdump-dominators".into()).spawn_scoped(s, dominator_chain).ok();
-        let t = Instant::now();
-        let self_sizes = shallow::transferred_sizes(g);
-        trace("shallow", t);
-        progress(Phase::Graph, 0.3);
-        let t = Instant::now();
-        let dist = distances::distances(g, &eph);
-        trace("distances", t);
-        progress(Phase::Graph, 0.6);
-        let t = Instant::now();
-        let mut class_of = classes::class_names_into(g, &mut added);
-        trace("classes", t);
-        let t = Instant::now();
-        let defs = interfaces::infer(g);
-        interfaces::apply_into(g, &defs, &mut class_of, &mut added);
-        trace("interfaces", t);
-        progress(Phase::Graph, 0.8);
-        let t = Instant::now();
-        let extra = beside(&Derived { graph: g, added: Some(&added), self_sizes: &self_sizes, distances: &dist, class_of: &class_of });
-        trace("beside", t);
-        progress(Phase::Dominators, 0.0);
-        let chain = handle.and_then(|h| h.join().ok());
-        (chain, self_sizes, dist, class_of, extra)
-    });
-    // No thread (or it died): compute inline; the result is the same.
-    let (page_owned, tree) = chain.unwrap_or_else(dominator_chain);
+    let ((page_owned, essential), self_sizes) = beside_each_other(
+        || {
+            let t = Instant::now();
+            let page_owned = flags::page_owned(g);
+            trace("  flags", t);
+            let t = Instant::now();
+            let essential = essential_edges(g, &page_owned, &eph);
+            trace("  essential", t);
+            (page_owned, essential)
+        },
+        || {
+            let t = Instant::now();
+            let self_sizes = shallow::transferred_sizes(g);
+            trace("shallow", t);
+            self_sizes
+        },
+    );
+    progress(Phase::Graph, 0.2);
+    let (numbering, pairs) = beside_each_other(|| dominators::number(g, &essential), || dominators::pred_pairs(g, &essential));
+    drop(essential);
+    progress(Phase::Graph, 0.4);
+    let (tree, (dist, class_of, extra)) = beside_each_other(
+        || {
+            let t = Instant::now();
+            let tree = dominators::from_parts(numbering, pairs);
+            trace("dominators", t);
+            tree
+        },
+        || {
+            let t = Instant::now();
+            let dist = distances::distances(g, &eph);
+            trace("distances", t);
+            progress(Phase::Graph, 0.6);
+            let t = Instant::now();
+            let mut class_of = classes::class_names_into(g, &mut added);
+            trace("classes", t);
+            let t = Instant::now();
+            let defs = interfaces::infer(g);
+            interfaces::apply_into(g, &defs, &mut class_of, &mut added);
+            trace("interfaces", t);
+            progress(Phase::Graph, 0.8);
+            let t = Instant::now();
+            let extra = beside(&Derived { graph: g, added: Some(&added), self_sizes: &self_sizes, distances: &dist, class_of: &class_of });
+            trace("beside", t);
+            progress(Phase::Dominators, 0.0);
+            (dist, class_of, extra)
+        },
+    );
     added.append_to(&mut graph.strings);
     progress(Phase::Dominators, 0.8);
     let t = Instant::now();
@@ -134,4 +144,27 @@ pub fn analyze_with<T>(mut graph: Graph, progress: &dyn Fn(Phase, f64), beside: 
     trace("retained", t);
     progress(Phase::Dominators, 1.0);
     (Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned }, extra)
+}
+
+/// Runs `a` on a second thread and `b` on this one, and returns both results. When no thread
+/// can be started, `a` runs here afterwards: the result is the same.
+fn beside_each_other<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    // The closure waits in a slot the thread takes it from, so it is still here if the
+    // thread never starts.
+    let slot = std::sync::Mutex::new(Some(a));
+    let take = || slot.lock().ok().and_then(|mut s| s.take());
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new().name("rsheapdump-analysis".into()).spawn_scoped(s, || take().map(|a| a()));
+        let rb = b();
+        let ra = match handle.map(|h| h.join()) {
+            Ok(Ok(Some(ra))) => ra,
+            // A panic there is a panic here, as if `a` had run on this thread.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            _ => match take() {
+                Some(a) => a(),
+                None => unreachable!("the closure runs once"),
+            },
+        };
+        (ra, rb)
+    })
 }

@@ -73,6 +73,26 @@ impl Tree {
 /// The Lengauer–Tarjan part: reads only the graph's edges, so it can run on another thread
 /// while sizes, distances and names are computed.
 pub fn tree(g: &Graph, essential: &Bits) -> Tree {
+    let numbering = number(g, essential);
+    let pairs = pred_pairs(g, essential);
+    from_parts(numbering, pairs)
+}
+
+/// The DFS numbering of the nodes over essential edges, in DevTools' order.
+pub struct Numbering {
+    /// Node -> DFS number (1-based).
+    num: Vec<u32>,
+    /// DFS number -> node (index 0 unused).
+    vertex: Vec<u32>,
+    /// DFS number -> parent's DFS number.
+    parent: Vec<u32>,
+    /// Nodes numbered (all of them).
+    n: u32,
+}
+
+/// Numbers the nodes in DevTools' DFS order: first from the root, then nodes with only weak
+/// retainers (each its own DFS under the root), then the rest one at a time under the root.
+pub fn number(g: &Graph, essential: &Bits) -> Numbering {
     let t0 = std::time::Instant::now();
     let nc = g.node_count();
     let len = nc + 1;
@@ -158,8 +178,16 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     }
 
     super::trace("  dfs", t0);
+    Numbering { num, vertex, parent, n }
+}
+
+/// Lengauer–Tarjan's remaining steps over a numbering and the predecessor pairs: predecessor
+/// lists, semidominators, immediate dominators.
+pub fn from_parts(numbering: Numbering, pairs: PredPairs) -> Tree {
+    let Numbering { num, vertex, mut parent, n } = numbering;
+    let len = vertex.len();
     let t0 = std::time::Instant::now();
-    let (pred_first, pred_src) = predecessors(g, essential, &num);
+    let (pred_first, pred_src) = pred_lists(pairs, &num);
     drop(num);
     super::trace("  predecessors", t0);
     let t0 = std::time::Instant::now();
@@ -264,20 +292,31 @@ pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     Tree { vertex, dom, n }
 }
 
-/// Predecessors over essential edges: the lists are indexed by target node ordinal (`first`
-/// has `node_count + 1` offsets), the entries are DFS numbers of the sources. Each list is in
-/// DevTools' retainer order (its buildRetainers fills every list from the end, so edge order
-/// reversed).
-///
-/// Built as a two-pass radix sort on the target ordinal: edges are first split into target
-/// ranges small enough for the cache, then counted and placed range by range. Nothing here
-/// reads memory at random per edge; doing so (placing each edge straight into its list) was
-/// the slowest step of the whole analysis.
-fn predecessors(g: &Graph, essential: &Bits, num: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    const RANGE_BITS: u32 = 15;
+/// The first half of the predecessor lists (see [`pred_lists`]): essential edges as (target,
+/// source node) pairs, bucketed by target range. Needs no DFS numbers, so it can be built on
+/// another core while the DFS runs.
+pub struct PredPairs {
+    /// Pairs of range `r` are `range_count[r]..range_count[r + 1]`.
+    range_count: Vec<u32>,
+    /// Target node, low bits (its range gives the rest).
+    low: Vec<u16>,
+    /// Source node ordinal.
+    src: Vec<u32>,
+    /// Nodes in the graph.
+    nodes: usize,
+}
+
+/// Bits of a target ordinal that stay within one range of [`PredPairs`]: a range's counters
+/// fit in the cache.
+const RANGE_BITS: u32 = 15;
+
+/// Splits the essential edges into target ranges, in edge order (a stable pass: nothing here
+/// reads memory at random per edge; placing each edge straight into its list was once the
+/// slowest step of the whole analysis).
+pub fn pred_pairs(g: &Graph, essential: &Bits) -> PredPairs {
+    let t0 = std::time::Instant::now();
     let nc = g.node_count();
     let ranges = (nc >> RANGE_BITS) + 1;
-    // Pass 1: (target node, source DFS number) pairs, stable, bucketed by target range.
     let mut range_count = vec![0u32; ranges + 1];
     let mut total = 0usize;
     for (e, &to) in g.edge_to.iter().enumerate() {
@@ -289,26 +328,35 @@ fn predecessors(g: &Graph, essential: &Bits, num: &[u32]) -> (Vec<u32>, Vec<u32>
     for i in 1..=ranges {
         range_count[i] += range_count[i - 1];
     }
-    // The pairs in two columns; a target is stored as its low bits, its range gives the rest.
-    let mut pair_low = super::mem::filled(total, 0u16);
-    let mut pair_src = super::mem::filled(total, 0u32);
+    let mut low = super::mem::filled(total, 0u16);
+    let mut src = super::mem::filled(total, 0u32);
     let mut fill = range_count.clone();
-    for (s, &sn) in num.iter().enumerate() {
-        for e in g.edges(s as u32) {
+    for s in 0..nc as u32 {
+        for e in g.edges(s) {
             if essential.get(e) {
                 let t = g.edge_to[e];
                 let r = (t >> RANGE_BITS) as usize;
                 let at = fill[r] as usize;
-                pair_low[at] = (t & ((1 << RANGE_BITS) - 1)) as u16;
-                pair_src[at] = sn;
+                low[at] = (t & ((1 << RANGE_BITS) - 1)) as u16;
+                src[at] = s;
                 fill[r] += 1;
             }
         }
     }
-    drop(fill);
-    // Pass 2: per range, a counting sort by target; lists filled from the end. `first[t + 1]`
-    // serves as list t's fill cursor and ends up at list t's start, so shifting the array by
-    // one afterwards gives the offsets without a second node-sized array.
+    super::trace("  pred pairs", t0);
+    PredPairs { range_count, low, src, nodes: nc }
+}
+
+/// Predecessor lists over essential edges: indexed by target node ordinal (`first` has
+/// `node_count + 1` offsets), the entries are DFS numbers of the sources. Each list is in
+/// DevTools' retainer order (its buildRetainers fills every list from the end, so edge order
+/// reversed). Per range of [`PredPairs`], a counting sort by target.
+fn pred_lists(pairs: PredPairs, num: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let PredPairs { range_count, low: pair_low, src: pair_src, nodes: nc } = pairs;
+    let ranges = range_count.len() - 1;
+    let total = pair_low.len();
+    // `first[t + 1]` serves as list t's fill cursor and ends up at list t's start, so shifting
+    // the array by one afterwards gives the offsets without a second node-sized array.
     let mut first = super::mem::filled(nc + 1, 0u32);
     for r in 0..ranges {
         let hi = (r as u32) << RANGE_BITS;
@@ -323,10 +371,11 @@ fn predecessors(g: &Graph, essential: &Bits, num: &[u32]) -> (Vec<u32>, Vec<u32>
     for r in 0..ranges {
         let hi = (r as u32) << RANGE_BITS;
         let span = range_count[r] as usize..range_count[r + 1] as usize;
-        for (&low, &sn) in pair_low[span.clone()].iter().zip(&pair_src[span]) {
+        // Within a range the sources come in increasing order: `num` is read forward.
+        for (&low, &s) in pair_low[span.clone()].iter().zip(&pair_src[span]) {
             let c = &mut first[(hi | low as u32) as usize + 1];
             *c -= 1;
-            src[*c as usize] = sn;
+            src[*c as usize] = num[s as usize];
         }
     }
     drop((pair_low, pair_src));
