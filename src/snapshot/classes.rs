@@ -39,7 +39,7 @@ pub fn class_names_into(g: &Graph, added: &mut Added) -> Vec<u32> {
     let by_type: Vec<u32> = (0..g.node_type_names.len()).map(|t| index_for(g, &format!("({})", g.node_type_names[t]))).collect();
 
     let n = g.node_count();
-    let mut class = super::mem::filled(n, 0u32);
+    let mut class = super::mem::zeros::<u32>(n);
     for (o, slot) in class.iter_mut().enumerate() {
         let t = g.node_type[o];
         *slot = if t == k.hidden {

@@ -59,8 +59,8 @@ impl Tree {
         for w in (2..=n as usize).rev() {
             ret[dom[w] as usize] += ret[w];
         }
-        let mut idom = super::mem::filled(nc, 0u32);
-        let mut retained = super::mem::filled(nc, 0f64);
+        let mut idom = super::mem::zeros::<u32>(nc);
+        let mut retained = super::mem::zeros::<f64>(nc);
         for w in 1..=n as usize {
             let node = vertex[w] as usize;
             idom[node] = vertex[dom[w] as usize];
@@ -100,9 +100,9 @@ pub fn number(g: &Graph, essential: &Bits) -> Numbering {
     let edge_to = &g.edge_to;
 
     // DFS numbering (1-based), in DevTools' order: a vertex is numbered when first reached.
-    let mut num = super::mem::filled(nc, 0u32); // node -> DFS number
-    let mut vertex = super::mem::filled(len, 0u32); // DFS number -> node
-    let mut parent = super::mem::filled(len, 0u32); // DFS number -> parent's DFS number
+    let mut num = super::mem::zeros::<u32>(nc); // node -> DFS number
+    let mut vertex = super::mem::zeros::<u32>(len); // DFS number -> node
+    let mut parent = super::mem::zeros::<u32>(len); // DFS number -> parent's DFS number
     let mut n: u32 = 0;
     {
         // The DFS keeps each open vertex's next edge on an explicit stack (the path from the
@@ -202,7 +202,7 @@ pub fn from_parts(numbering: Numbering, pairs: PredPairs) -> Tree {
     // is already processed (its semidominator is final), so caching `semi[label]` is exact and
     // saves the second random read of every comparison.
     let mut forest: Vec<Link> = super::mem::filled(len, Link { ancestor: 0, label: 0, label_semi: 0 });
-    let mut dom = super::mem::filled(len, 0u32);
+    let mut dom = super::mem::zeros::<u32>(len);
     let mut stack: Vec<u32> = Vec::new();
     // eval() with path compression, iterative (the forest can be millions deep); returns the
     // label and its semidominator.
@@ -239,7 +239,7 @@ pub fn from_parts(numbering: Numbering, pairs: PredPairs) -> Tree {
     // is decreasing DFS number, so lists are built at the head and read back reversed.
     // A vertex's parent is read only when it is processed; its slot then holds the vertex's
     // next bucket entry (the parent array doubles as the buckets' link array).
-    let mut bucket_head = super::mem::filled(len, 0u32);
+    let mut bucket_head = super::mem::zeros::<u32>(len);
     let mut batch: Vec<u32> = Vec::new();
     for w in (2..=n).rev() {
         let node = vertex[w as usize] as usize;
@@ -328,8 +328,8 @@ pub fn pred_pairs(g: &Graph, essential: &Bits) -> PredPairs {
     for i in 1..=ranges {
         range_count[i] += range_count[i - 1];
     }
-    let mut low = super::mem::filled(total, 0u16);
-    let mut src = super::mem::filled(total, 0u32);
+    let mut low = super::mem::zeros::<u16>(total);
+    let mut src = super::mem::zeros::<u32>(total);
     let mut fill = range_count.clone();
     for s in 0..nc as u32 {
         for e in g.edges(s) {
@@ -357,7 +357,7 @@ fn pred_lists(pairs: PredPairs, num: &[u32]) -> (Vec<u32>, Vec<u32>) {
     let total = pair_low.len();
     // `first[t + 1]` serves as list t's fill cursor and ends up at list t's start, so shifting
     // the array by one afterwards gives the offsets without a second node-sized array.
-    let mut first = super::mem::filled(nc + 1, 0u32);
+    let mut first = super::mem::zeros::<u32>(nc + 1);
     for r in 0..ranges {
         let hi = (r as u32) << RANGE_BITS;
         for &low in &pair_low[range_count[r] as usize..range_count[r + 1] as usize] {
@@ -367,7 +367,7 @@ fn pred_lists(pairs: PredPairs, num: &[u32]) -> (Vec<u32>, Vec<u32>) {
     for i in 1..=nc {
         first[i] += first[i - 1];
     }
-    let mut src = super::mem::filled(total, 0u32);
+    let mut src = super::mem::zeros::<u32>(total);
     for r in 0..ranges {
         let hi = (r as u32) << RANGE_BITS;
         let span = range_count[r] as usize..range_count[r + 1] as usize;
@@ -397,7 +397,7 @@ pub struct DominatedNodes {
 /// Builds the dominated-nodes lists from the immediate dominators.
 pub fn dominated_nodes(idom: &[u32], root: u32) -> DominatedNodes {
     let n = idom.len();
-    let mut first = super::mem::filled(n + 1, 0u32);
+    let mut first = super::mem::zeros::<u32>(n + 1);
     for (o, &d) in idom.iter().enumerate() {
         if o as u32 != root && (d as usize) < n {
             first[d as usize] += 1;
@@ -413,7 +413,7 @@ pub fn dominated_nodes(idom: &[u32], root: u32) -> DominatedNodes {
     }
     first[n] = acc;
     let mut fill: Vec<u32> = first[1..].to_vec();
-    let mut children = super::mem::filled(acc as usize, 0u32);
+    let mut children = super::mem::zeros::<u32>(acc as usize);
     for (o, &d) in idom.iter().enumerate() {
         if o as u32 != root && (d as usize) < n {
             fill[d as usize] -= 1;

@@ -36,3 +36,22 @@ pub fn filled<T: Clone>(n: usize, value: T) -> Vec<T> {
     v.resize(n, value);
     v
 }
+
+/// Numbers whose zero is the all-zero bit pattern.
+pub trait Zero: Copy {
+    /// Zero.
+    const ZERO: Self;
+}
+
+macro_rules! zero {
+    ($($t:ty),*) => { $(impl Zero for $t { const ZERO: Self = 0 as $t; })* };
+}
+zero!(u8, u16, u32, u64, i32, f64);
+
+/// `vec![0; n]` with its pages mapped in at once: the allocator hands out pages that are
+/// already zero (no pass of writes, unlike [`filled`]), and [`prefault`] maps them.
+pub fn zeros<T: Zero>(n: usize) -> Vec<T> {
+    let mut v = vec![T::ZERO; n];
+    prefault(&mut v);
+    v
+}

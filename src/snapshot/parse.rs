@@ -36,6 +36,18 @@ struct Edges {
     to: Vec<u32>,
 }
 
+/// The top-level members read so far.
+#[derive(Default)]
+struct Members {
+    meta: Option<Meta>,
+    nodes: Option<Nodes>,
+    edges: Option<Edges>,
+    /// The string table and the offset just after it.
+    strings: Option<(Strings, u64)>,
+    /// `(node ordinal, location)` records.
+    located: Vec<(u64, Location)>,
+}
+
 /// Parses a whole snapshot from `inp`.
 pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
     match inp.skip_ws()? {
@@ -43,15 +55,40 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
         Some(b'{') => inp.bump(),
         Some(b) => return Err(inp.error(format!("expected '{{' but found {}", show(b)), HINT_NOT_SNAPSHOT)),
     }
-    let mut meta: Option<Meta> = None;
-    let mut nodes: Option<Nodes> = None;
-    let mut edges: Option<Edges> = None;
-    let mut strings: Option<(Strings, u64)> = None;
-    let mut located: Vec<(u64, Location)> = Vec::new();
-    let mut key = Vec::new();
     if inp.skip_ws()? == Some(b'}') {
         return Err(inp.error("the JSON object is empty", HINT_NOT_SNAPSHOT));
     }
+    let mut m = Members::default();
+    read_members(inp, &mut m, Mode::Whole)?;
+    if let Some(b) = inp.skip_ws()? {
+        return Err(inp.error(format!("unexpected {} after the end of the snapshot", show(b)), HINT_NOT_SNAPSHOT));
+    }
+    let end = inp.offset();
+    let meta = m.meta.ok_or_else(|| inp.error_at(end, "no 'snapshot' header", HINT_NOT_SNAPSHOT))?;
+    let nodes = m.nodes.ok_or_else(|| inp.error_at(end, "no 'nodes' array", HINT_NOT_SNAPSHOT))?;
+    let edges = m.edges.ok_or_else(|| inp.error_at(end, "no 'edges' array", HINT_NOT_SNAPSHOT))?;
+    let (strings, strings_end) = m.strings.ok_or_else(|| inp.error_at(end, "no 'strings' array", HINT_NOT_SNAPSHOT))?;
+    let t = std::time::Instant::now();
+    let r = assemble(inp, meta, nodes, edges, strings, strings_end, m.located);
+    super::trace("  checks", t);
+    r
+}
+
+/// How [`read_members`] reads.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// The whole object, with the edges read ahead (plain files) and the members after them
+    /// read while that runs.
+    Whole,
+    /// Only the members after the edges, for [`read_tail`]: meeting the header, nodes or
+    /// edges there is an error (the caller then reads sequentially).
+    Tail,
+}
+
+/// Reads `"key": value` members up to and including the object's closing brace; `inp` is at
+/// the first key (or whitespace before it).
+fn read_members(inp: &mut Input<'_>, st: &mut Members, mode: Mode) -> Result<()> {
+    let mut key = Vec::new();
     // The edges array, read ahead by a second thread while this one reads the nodes.
     let mut ahead = AheadGuard::default();
     loop {
@@ -66,6 +103,9 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
         expect(inp, b':', "':'")?;
         let value_at = inp.offset();
         let peek = inp.skip_ws()?;
+        if mode == Mode::Tail && matches!(key.as_slice(), b"snapshot" | b"nodes" | b"edges") {
+            return Err(inp.error_at(key_at, "not a member after the edges", HINT_NOT_SNAPSHOT));
+        }
         match key.as_slice() {
             b"snapshot" => {
                 let mut raw = Vec::new();
@@ -73,17 +113,17 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
                 let v: serde_json::Value = serde_json::from_slice(&raw)
                     .map_err(|e| inp.error_at(value_at, format!("invalid 'snapshot' header ({e})"), HINT_NOT_SNAPSHOT))?;
                 let m = Meta::from_value(&v).map_err(|e| inp.error_at(value_at, e, HINT_NOT_SNAPSHOT))?;
-                meta = Some(m);
+                st.meta = Some(m);
             }
             b"nodes" => {
-                let m = match &meta {
+                let m = match &st.meta {
                     Some(m) => m,
                     None => {
                         let hint = if peek == Some(b'[') { HINT_PROFILE } else { HINT_NOT_SNAPSHOT };
                         return Err(inp.error_at(value_at, "'nodes' comes before the 'snapshot' header", hint));
                     }
                 };
-                if nodes.is_some() {
+                if st.nodes.is_some() {
                     return Err(inp.error_at(value_at, "'nodes' appears twice", HINT_NOT_SNAPSHOT));
                 }
                 require_array(inp, peek, "nodes")?;
@@ -91,18 +131,28 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
                     ahead.handle = spawn_ahead(path, inp.offset(), m, ahead.cancel.clone());
                 }
                 let t = std::time::Instant::now();
-                nodes = Some(read_nodes(inp, m)?);
+                st.nodes = Some(read_nodes(inp, m)?);
                 super::trace("  nodes", t);
             }
             b"edges" => {
-                let (m, ns) = match (&meta, &nodes) {
+                let (m, ns) = match (&st.meta, &st.nodes) {
                     (Some(m), Some(n)) => (m, n),
                     _ => return Err(inp.error_at(value_at, "'edges' comes before 'snapshot' and 'nodes'", HINT_NOT_SNAPSHOT)),
                 };
-                if edges.is_some() {
+                if st.edges.is_some() {
                     return Err(inp.error_at(value_at, "'edges' appears twice", HINT_NOT_SNAPSHOT));
                 }
                 require_array(inp, peek, "edges")?;
+                // While the second thread finishes the edges, this one reads what follows them.
+                let tail = match (&ahead.handle, inp.plain_file()) {
+                    (Some(_), Some(path)) => {
+                        let t = std::time::Instant::now();
+                        let tail = read_tail(path, m, inp.offset(), expected_edges(ns));
+                        super::trace("  after edges", t);
+                        tail
+                    }
+                    _ => None,
+                };
                 // The second thread's result is used only when it read exactly this array with
                 // the real node count; otherwise (or on any error there) it is read here, which
                 // also gives the error messages and offsets of a sequential parse.
@@ -112,32 +162,46 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
                 match early {
                     Some(a) if a.key_at == key_at && a.node_count == ns.ty.len() as u64 && inp.jump_to(a.end)? => {
                         check_edge_total(inp, &a.edges, ns)?;
-                        edges = Some(a.edges);
+                        st.edges = Some(a.edges);
                     }
                     _ => {
                         let e = read_edges(inp, m, ns.ty.len() as u64, expected_edges(ns))?;
                         check_edge_total(inp, &e, ns)?;
-                        edges = Some(e);
+                        st.edges = Some(e);
+                    }
+                }
+                // The members after the edges, when they were read from where they really are.
+                if let Some(t) = tail {
+                    if let Some(next_at) = after_comma(inp)? {
+                        // (A table met twice is left to the sequential read to report.)
+                        let twice = st.strings.is_some() && t.members.strings.is_some();
+                        if next_at == t.key_at && !twice && inp.jump_to(t.end)? {
+                            if t.members.strings.is_some() {
+                                st.strings = t.members.strings;
+                            }
+                            st.located.extend(t.members.located);
+                            return Ok(());
+                        }
+                        // At the next key already: read on from there.
+                        continue;
                     }
                 }
             }
             b"strings" => {
-                if strings.is_some() {
+                if st.strings.is_some() {
                     return Err(inp.error_at(value_at, "'strings' appears twice", HINT_NOT_SNAPSHOT));
                 }
                 require_array(inp, peek, "strings")?;
-                let t = std::time::Instant::now();
                 let mut s = Strings::new();
                 json::read_string_array(inp, "strings", |b| {
                     s.push_bytes(b);
                 })?;
-                strings = Some((s, inp.offset()));
-                super::trace("  strings", t);
+                st.strings = Some((s, inp.offset()));
             }
-            b"locations" => match meta.as_ref().and_then(|m| Some((m, m.location_fields?))) {
+            b"locations" => match st.meta.as_ref().and_then(|m| Some((m, m.location_fields?))) {
                 Some((m, fields)) => {
                     require_array(inp, peek, "locations")?;
-                    read_locations(inp, m, fields, &mut located)?;
+                    read_locations(inp, m, fields, &mut st.located)?;
                 }
                 None => json::skip_value(inp, None, 0)?,
             },
@@ -147,24 +211,68 @@ pub fn parse(inp: &mut Input<'_>) -> Result<Graph> {
             Some(b',') => inp.bump(),
             Some(b'}') => {
                 inp.bump();
-                break;
+                return Ok(());
             }
             Some(b) => return Err(inp.error(format!("expected ',' or '}}' but found {}", show(b)), HINT_NOT_SNAPSHOT)),
             None => return Err(inp.error("unexpected end of input, expected ',' or '}'", HINT_TRUNCATED)),
         }
     }
-    if let Some(b) = inp.skip_ws()? {
-        return Err(inp.error(format!("unexpected {} after the end of the snapshot", show(b)), HINT_NOT_SNAPSHOT));
+}
+
+/// The members after the edges array, read from a second position in the file.
+struct Tail {
+    /// Offset of the first key after the edges.
+    key_at: u64,
+    /// Offset just after the object's closing brace.
+    end: u64,
+    members: Members,
+}
+
+/// Reads the members after the edges array of a plain file, whose `[` is at `array_at`,
+/// without reading the array: `edge_count` edges of three fields take at least 6 bytes each
+/// less one, and the array holds no `"`, so the first `"` from there on opens the next key.
+/// `None` on anything unexpected: the caller then reads on sequentially.
+fn read_tail(path: &std::path::Path, m: &Meta, array_at: u64, edge_count: usize) -> Option<Tail> {
+    let min_len = (edge_count as u64).checked_mul(2 * m.edge_fields.len() as u64)?.saturating_sub(1);
+    let mut inp = Input::open_at(path, array_at.checked_add(min_len)?).ok()?;
+    if !find_quote(&mut inp) {
+        return None;
     }
-    let end = inp.offset();
-    let meta = meta.ok_or_else(|| inp.error_at(end, "no 'snapshot' header", HINT_NOT_SNAPSHOT))?;
-    let nodes = nodes.ok_or_else(|| inp.error_at(end, "no 'nodes' array", HINT_NOT_SNAPSHOT))?;
-    let edges = edges.ok_or_else(|| inp.error_at(end, "no 'edges' array", HINT_NOT_SNAPSHOT))?;
-    let (strings, strings_end) = strings.ok_or_else(|| inp.error_at(end, "no 'strings' array", HINT_NOT_SNAPSHOT))?;
-    let t = std::time::Instant::now();
-    let r = assemble(inp, meta, nodes, edges, strings, strings_end, located);
-    super::trace("  checks", t);
-    r
+    let key_at = inp.offset();
+    let mut members = Members { meta: Some(m.clone()), ..Members::default() };
+    read_members(&mut inp, &mut members, Mode::Tail).ok()?;
+    members.meta = None;
+    Some(Tail { key_at, end: inp.offset(), members })
+}
+
+/// Moves `inp` to the next `"`; false when there is none.
+fn find_quote(inp: &mut Input<'_>) -> bool {
+    loop {
+        match inp.fill() {
+            Ok(true) => {}
+            _ => return false,
+        }
+        let rest = &inp.buf[inp.pos..];
+        // SAFETY: memchr reads `rest.len()` bytes from `rest`, which are all initialized.
+        let hit = unsafe { libc::memchr(rest.as_ptr().cast(), b'"' as i32, rest.len()) };
+        if hit.is_null() {
+            inp.pos += rest.len();
+        } else {
+            inp.pos += hit as usize - rest.as_ptr() as usize;
+            return true;
+        }
+    }
+}
+
+/// After a member's value: when a `,` follows, consumes it and the whitespace after it and
+/// returns the offset reached; otherwise consumes only whitespace.
+fn after_comma(inp: &mut Input<'_>) -> Result<Option<u64>> {
+    if inp.skip_ws()? != Some(b',') {
+        return Ok(None);
+    }
+    inp.bump();
+    inp.skip_ws()?;
+    Ok(Some(inp.offset()))
 }
 
 fn require_array(inp: &Input<'_>, peek: Option<u8>, what: &str) -> Result<()> {
@@ -341,18 +449,8 @@ fn spawn_ahead(
         .name("rsheapdump-edges".into())
         .spawn(move || {
             let mut inp = Input::open_at_cancellable(&path, from, Some(cancel)).ok()?;
-            loop {
-                if !inp.fill().ok()? {
-                    return None;
-                }
-                let rest = &inp.buf[inp.pos..];
-                match rest.iter().position(|&b| b == b'"') {
-                    Some(i) => {
-                        inp.pos += i;
-                        break;
-                    }
-                    None => inp.pos += rest.len(),
-                }
+            if !find_quote(&mut inp) {
+                return None;
             }
             let key_at = inp.offset();
             let mut key = Vec::new();
@@ -365,7 +463,9 @@ fn spawn_ahead(
                 return None;
             }
             let hint = m.edge_count.min(u32::MAX as u64) as usize;
+            let t = std::time::Instant::now();
             let edges = read_edges(&mut inp, &m, node_count, hint).ok()?;
+            super::trace("  edges (thread)", t);
             Some(Ahead { key_at, end: inp.offset(), node_count, edges })
         })
         .ok()

@@ -17,7 +17,7 @@ pub fn transferred_sizes(g: &Graph) -> Vec<u32> {
     }
     let k = g.kinds;
     let n = g.node_count();
-    let mut owners = super::mem::filled(n, 0u32);
+    let mut owners = super::mem::zeros::<u32>(n);
     let mut worklist: Vec<u32> = Vec::new();
     // Nodes that can be owned, one bit each (fits in cache): every other node owns itself for
     // good, so its owner entry never needs a (random) read.

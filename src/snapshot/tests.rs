@@ -573,3 +573,48 @@ fn edges_read_ahead_match_a_sequential_parse() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn members_after_the_edges_read_ahead_match_a_sequential_parse() {
+    // The members after the edges are read while the edges are still being parsed, from where
+    // they are guessed to start; every layout must give what a sequential parse gives.
+    let dir = std::env::temp_dir().join(format!("rsheapdump-tail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = big_snapshot_text(12_000, 12_000);
+    let strings = r#""strings":["","Foo","Bar","Object","p"]"#;
+    let located = text.replacen(r#""locations":[]"#, r#""locations":[7,1,2,3,14,1,2,3,21,5,6,7,7,1,2,4]"#, 1);
+    let strings_first = text.replacen(&format!(",\n{strings}"), "", 1).replacen(r#"
+"nodes""#, &format!("\n{strings},\n\"nodes\""), 1);
+    let layouts = [
+        ("locations", located.clone()),
+        ("strings first", strings_first.clone()),
+        ("strings twice", text.replacen(r#"
+"nodes""#, &format!("\n{strings},\n\"nodes\""), 1)),
+        ("extra members", text.replacen(r#""locations""#, r#""samples":[1,2],"x":{"y":"}"},"locations""#, 1)),
+        ("trailing bytes", format!("{text} x")),
+        ("cut in the strings", text[..text.len() - 8].to_string()),
+        ("bad string", text.replacen(r#""Bar""#, r#""B\qr""#, 1)),
+        ("no comma", text.replacen(",\n\"locations\"", "\n\"locations\"", 1)),
+    ];
+    assert!(strings_first.find(strings) < strings_first.find("\"nodes\""));
+    for (what, text) in layouts {
+        let path = dir.join("t.heapsnapshot");
+        std::fs::write(&path, &text).unwrap();
+        let from_file = super::summarize_file(&path, &|_, _| {});
+        let from_bytes = summarize_bytes(text.into_bytes());
+        match (from_file, from_bytes) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.classes, b.classes, "{what}");
+                assert_eq!(a.statistics, b.statistics, "{what}");
+                if what == "locations" {
+                    assert!(a.classes.iter().any(|c| c.key == "5,6,7,Foo"), "{what}: {:?}", a.classes);
+                }
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!((a.code, a.offset, &a.message.replace(&path.display().to_string(), "")), (b.code, b.offset, &b.message), "{what}");
+            }
+            (a, b) => panic!("{what}: file {:?}, bytes {:?}", a.map(|s| s.classes.len()), b.map(|s| s.classes.len())),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
