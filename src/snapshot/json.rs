@@ -246,11 +246,11 @@ fn digits_value(w: u64, len: usize) -> u64 {
     (v.wrapping_mul(10_000).wrapping_add(v >> 32)) & 0xFFFF_FFFF
 }
 
-/// Parses `digits,` or `digits\n,` at the start of `b` (at least [`FAST_LOOKAHEAD`] bytes):
+/// Parses `digits,` or `digits\n,` at the start of `b`:
 /// the value, the digit count and the separator length; `None` for any other shape (no digit,
 /// more than 16 digits, another separator).
 #[inline(always)]
-fn fast_number(b: &[u8]) -> Option<(u64, usize, usize)> {
+fn fast_number(b: &[u8; FAST_LOOKAHEAD]) -> Option<(u64, usize, usize)> {
     let word = |at: usize| u64::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6], b[at + 7]]);
     let w = word(0);
     let len = digit_run(w);
@@ -283,6 +283,36 @@ pub fn read_uint_array<F>(inp: &mut Input, what: &str, mut f: F) -> Result<u64>
 where
     F: FnMut(u64) -> std::result::Result<(), Reject>,
 {
+    read_uint_records(inp, what, 1, |r| f(r[0]))
+}
+
+/// Longest record [`read_uint_records`] hands over; further fields of a wider record are read
+/// and dropped.
+pub const MAX_RECORD: usize = 16;
+
+/// [`read_uint_array`] for an array of `width`-number records: `f` gets each complete record
+/// (its first [`MAX_RECORD`] fields), once per record rather than once per number, which keeps
+/// the per-number work inside this loop. A rejected record is reported at its last number.
+/// Returns the count of numbers (a trailing partial record is not handed over).
+pub fn read_uint_records<F>(inp: &mut Input, what: &str, width: usize, mut f: F) -> Result<u64>
+where
+    F: FnMut(&[u64]) -> std::result::Result<(), Reject>,
+{
+    let width = width.max(1);
+    let mut rec = [0u64; MAX_RECORD];
+    let mut pos = 0usize;
+    // Stores a number; at the end of a record, hands it over.
+    let mut take = |v: u64| -> std::result::Result<(), Reject> {
+        if pos < MAX_RECORD {
+            rec[pos] = v;
+        }
+        pos += 1;
+        if pos == width {
+            pos = 0;
+            return f(&rec[..width.min(MAX_RECORD)]);
+        }
+        Ok(())
+    };
     let start = inp.offset();
     inp.bump(); // '['
     let mut count: u64 = 0;
@@ -299,81 +329,87 @@ where
         let chunk = &inp.buf[inp.pos..];
         let n = chunk.len();
         let mut i = 0;
-        while i < n {
-            // Fast path: a whole number and its comma at once, eight digits per step. It only
-            // takes the common shapes (`123,` and `123\n,`); anything else, and the end of a
-            // chunk, goes through the byte-by-byte loop below, which owns every error.
-            if expect_value && !in_num && i + FAST_LOOKAHEAD <= n {
-                if let Some((value, len, skip)) = fast_number(&chunk[i..i + FAST_LOOKAHEAD]) {
-                    if let Err((msg, hint)) = f(value) {
-                        return Err(err_at(inp, base + i as u64, format!("{msg} in '{what}'"), hint));
+        'bytes: while i < n {
+            // Each turn either completes a number (handed to `take` at the one call site
+            // below, so it is inlined) or moves over digits or a separator.
+            let (value, at) = 'number: {
+                // Fast path: a whole number and its comma at once, eight digits per step. It
+                // only takes the common shapes (`123,` and `123\n,`); anything else, and the end
+                // of a chunk, goes through the byte-by-byte loop below, which owns every error.
+                if expect_value && !in_num && i + FAST_LOOKAHEAD <= n {
+                    let ahead: &[u8; FAST_LOOKAHEAD] = chunk[i..i + FAST_LOOKAHEAD].try_into().unwrap_or(&[0; FAST_LOOKAHEAD]);
+                    if let Some((value, len, skip)) = fast_number(ahead) {
+                        let at = base + i as u64;
+                        i += len + skip;
+                        break 'number (value, at);
                     }
-                    count += 1;
-                    i += len + skip;
-                    continue;
                 }
-            }
-            let b = chunk[i];
-            if b.wrapping_sub(b'0') < 10 {
-                if !in_num {
-                    if !expect_value {
-                        return Err(err_at(inp, base + i as u64, format!("expected ',' or ']' in '{what}' but found {}", show(b)), HINT_NOT_SNAPSHOT));
+                let b = chunk[i];
+                if b.wrapping_sub(b'0') < 10 {
+                    if !in_num {
+                        if !expect_value {
+                            return Err(err_at(inp, base + i as u64, format!("expected ',' or ']' in '{what}' but found {}", show(b)), HINT_NOT_SNAPSHOT));
+                        }
+                        in_num = true;
+                        acc = 0;
+                        digits = 0;
+                        num_start = base + i as u64;
                     }
-                    in_num = true;
-                    acc = 0;
-                    digits = 0;
-                    num_start = base + i as u64;
-                }
-                // The digits of one number in a tight loop; u64 holds any 19-digit number, and
-                // V8 never writes longer ones, so a longer one is refused instead of checked.
-                let mut j = i;
-                while j < n {
-                    let d = chunk[j].wrapping_sub(b'0');
-                    if d >= 10 {
-                        break;
+                    // The digits of one number in a tight loop; u64 holds any 19-digit number,
+                    // and V8 never writes longer ones, so a longer one is refused instead of
+                    // checked.
+                    let mut j = i;
+                    while j < n {
+                        let d = chunk[j].wrapping_sub(b'0');
+                        if d >= 10 {
+                            break;
+                        }
+                        acc = acc.wrapping_mul(10).wrapping_add(d as u64);
+                        j += 1;
                     }
-                    acc = acc.wrapping_mul(10).wrapping_add(d as u64);
-                    j += 1;
+                    digits += j - i;
+                    if digits > 19 {
+                        return Err(err_at(inp, num_start, format!("number too large in '{what}'"), HINT_NOT_SNAPSHOT));
+                    }
+                    i = j;
+                    continue 'bytes;
                 }
-                digits += j - i;
-                if digits > 19 {
-                    return Err(err_at(inp, num_start, format!("number too large in '{what}'"), HINT_NOT_SNAPSHOT));
+                if in_num {
+                    // The number ends here; `b` is looked at again on the next turn.
+                    in_num = false;
+                    if b == b'.' || b == b'e' || b == b'E' {
+                        return Err(err_at(inp, num_start, format!("expected an integer in '{what}'"), HINT_NOT_SNAPSHOT));
+                    }
+                    expect_value = false;
+                    break 'number (acc, num_start);
                 }
-                i = j;
-                continue;
+                match b {
+                    b' ' | b'\n' | b'\r' | b'\t' => {}
+                    b',' if !expect_value => expect_value = true,
+                    b']' if !expect_value || count == 0 => {
+                        inp.pos += i + 1;
+                        return Ok(count);
+                    }
+                    _ => {
+                        let what_found = show(b);
+                        let off = base + i as u64;
+                        let msg = if b == b'-' {
+                            format!("negative number in '{what}'")
+                        } else if expect_value {
+                            format!("expected a number in '{what}' but found {what_found}")
+                        } else {
+                            format!("expected ',' or ']' in '{what}' but found {what_found}")
+                        };
+                        return Err(err_at(inp, off, msg, HINT_NOT_SNAPSHOT));
+                    }
+                }
+                i += 1;
+                continue 'bytes;
+            };
+            if let Err((msg, hint)) = take(value) {
+                return Err(err_at(inp, at, format!("{msg} in '{what}'"), hint));
             }
-            if in_num {
-                in_num = false;
-                if b == b'.' || b == b'e' || b == b'E' {
-                    return Err(err_at(inp, num_start, format!("expected an integer in '{what}'"), HINT_NOT_SNAPSHOT));
-                }
-                if let Err((msg, hint)) = f(acc) {
-                    return Err(err_at(inp, num_start, format!("{msg} in '{what}'"), hint));
-                }
-                count += 1;
-                expect_value = false;
-            }
-            match b {
-                b' ' | b'\n' | b'\r' | b'\t' => {}
-                b',' if !expect_value => expect_value = true,
-                b']' if !expect_value || count == 0 => {
-                    inp.pos += i + 1;
-                    return Ok(count);
-                }
-                _ => {
-                    let what_found = show(b);
-                    let off = base + i as u64;
-                    let msg = if b == b'-' {
-                        format!("negative number in '{what}'")
-                    } else if expect_value {
-                        format!("expected a number in '{what}' but found {what_found}")
-                    } else {
-                        format!("expected ',' or ']' in '{what}' but found {what_found}")
-                    };
-                    return Err(err_at(inp, off, msg, HINT_NOT_SNAPSHOT));
-                }
-            }
-            i += 1;
+            count += 1;
         }
         inp.pos += n;
     }

@@ -14,7 +14,7 @@ const HINT_PROFILE: &str = "This looks like a CPU or heap profile (.cpuprofile/.
 
 /// Fields of one node or edge record kept while parsing; `Meta` refuses layouts that put a
 /// needed field beyond this (V8 writes 6 or 7 node fields and 3 edge fields).
-pub const MAX_FIELDS: usize = 16;
+pub const MAX_FIELDS: usize = json::MAX_RECORD;
 
 /// The node columns while they are being filled.
 #[derive(Default)]
@@ -302,20 +302,10 @@ fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
     let at = |f: NodeField| m.node_fields.iter().position(|&x| x == f).unwrap_or(0);
     let (o_type, o_name, o_id, o_size, o_edges) = (at(NodeField::Type), at(NodeField::Name), at(NodeField::Id), at(NodeField::SelfSize), at(NodeField::EdgeCount));
     let o_det = m.node_fields.iter().position(|&x| x == NodeField::Detachedness).filter(|&o| o < MAX_FIELDS);
-    // One record is collected, then stored column by column with fixed offsets: cheaper than
-    // dispatching on the field of every number.
-    let mut rec = [0u64; MAX_FIELDS];
-    let mut pos = 0usize;
+    // Each record is stored column by column with fixed offsets: cheaper than dispatching on
+    // the field of every number.
     let mut edge_sum: u64 = 0;
-    let count = json::read_uint_array(inp, "nodes", |v| {
-        if pos < rec.len() {
-            rec[pos] = v;
-        }
-        pos += 1;
-        if pos < nfc {
-            return Ok(());
-        }
-        pos = 0;
+    let count = json::read_uint_records(inp, "nodes", nfc, |rec| {
         let t = rec[o_type];
         if t >= types {
             return Err(("node type index out of range", HINT_NOT_SNAPSHOT));
@@ -360,19 +350,10 @@ fn read_locations(inp: &mut Input<'_>, m: &Meta, [oi, si, li, ci, count]: [usize
         return json::skip_value(inp, None, 0);
     }
     let nfc = m.node_fields.len() as u64;
-    let mut rec = [0u64; MAX_FIELDS];
-    let mut pos = 0usize;
-    json::read_uint_array(inp, "locations", |v| {
-        if pos < MAX_FIELDS {
-            rec[pos] = v;
-        }
-        pos += 1;
-        if pos == count {
-            pos = 0;
-            let (ordinal, rest) = div_fields(rec[oi], nfc);
-            if rest == 0 {
-                out.push((ordinal, Location { script_id: rec[si], line: rec[li], column: rec[ci] }));
-            }
+    json::read_uint_records(inp, "locations", count, |rec| {
+        let (ordinal, rest) = div_fields(rec[oi], nfc);
+        if rest == 0 {
+            out.push((ordinal, Location { script_id: rec[si], line: rec[li], column: rec[ci] }));
         }
         Ok(())
     })?;
@@ -483,17 +464,7 @@ fn read_edges(inp: &mut Input<'_>, m: &Meta, node_count: u64, expected: usize) -
     let types = m.edge_types.len() as u64;
     let at = |f: EdgeField| m.edge_fields.iter().position(|&x| x == f).unwrap_or(0);
     let (o_type, o_name, o_to) = (at(EdgeField::Type), at(EdgeField::Name), at(EdgeField::To));
-    let mut rec = [0u64; MAX_FIELDS];
-    let mut pos = 0usize;
-    let count = json::read_uint_array(inp, "edges", |v| {
-        if pos < rec.len() {
-            rec[pos] = v;
-        }
-        pos += 1;
-        if pos < efc {
-            return Ok(());
-        }
-        pos = 0;
+    let count = json::read_uint_records(inp, "edges", efc, |rec| {
         let t = rec[o_type];
         if t >= types {
             return Err(("edge type index out of range", HINT_NOT_SNAPSHOT));
