@@ -222,6 +222,57 @@ pub fn skip_value(inp: &mut Input, mut capture: Option<&mut Vec<u8>>, limit: usi
 /// Bytes [`fast_number`] may look at: two words of digits and a two-byte separator.
 const FAST_LOOKAHEAD: usize = 24;
 
+/// Bytes classified at once on the block path of [`read_uint_records`].
+const BLOCK: usize = 64;
+
+/// Masks of the digits, commas and newlines among 64 bytes (bit k for byte k).
+#[inline(always)]
+fn classify(b: &[u8; BLOCK]) -> (u64, u64, u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        let (mut d, mut c, mut l) = (0u64, 0u64, 0u64);
+        // SAFETY: SSE2 is part of every x86_64 CPU; each load reads 16 bytes inside `b`.
+        unsafe {
+            let below = _mm_set1_epi8(b'0' as i8 - 1);
+            let above = _mm_set1_epi8(b'9' as i8 + 1);
+            let comma = _mm_set1_epi8(b',' as i8);
+            let newline = _mm_set1_epi8(b'\n' as i8);
+            for k in 0..BLOCK / 16 {
+                let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast());
+                // Signed compares: bytes from 0x80 up are negative, so never digits.
+                let digit = _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above));
+                let mask = |m: __m128i| (_mm_movemask_epi8(m) as u32 as u64) << (16 * k);
+                d |= mask(digit);
+                c |= mask(_mm_cmpeq_epi8(v, comma));
+                l |= mask(_mm_cmpeq_epi8(v, newline));
+            }
+        }
+        (d, c, l)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let (mut d, mut c, mut l) = (0u64, 0u64, 0u64);
+        for (k, &x) in b.iter().enumerate() {
+            d |= ((x.wrapping_sub(b'0') < 10) as u64) << k;
+            c |= ((x == b',') as u64) << k;
+            l |= ((x == b'\n') as u64) << k;
+        }
+        (d, c, l)
+    }
+}
+
+/// The value of the `len` (1 to 16) digits at the start of `b` (16 bytes).
+#[inline(always)]
+fn digits_at(b: &[u8], len: usize) -> u64 {
+    let word = |at: usize| u64::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6], b[at + 7]]);
+    if len <= 8 {
+        digits_value(word(0), len)
+    } else {
+        digits_value(word(0), 8) * POW10[len - 8] + digits_value(word(8), len - 8)
+    }
+}
+
 const POW10: [u64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
 /// Number of ASCII digits at the start of `w` (bytes in memory order), 0 to 8.
@@ -329,10 +380,56 @@ where
         let chunk = &inp.buf[inp.pos..];
         let n = chunk.len();
         let mut i = 0;
+        // A block being handed out: the starts of its numbers still to take, its digits, its
+        // offset in the chunk and where the next read begins once it is done.
+        let (mut starts, mut block_digits, mut block_at, mut block_end) = (0u64, 0u64, 0usize, 0usize);
         'bytes: while i < n {
             // Each turn either completes a number (handed to `take` at the one call site
             // below, so it is inlined) or moves over digits or a separator.
             let (value, at) = 'number: {
+                if starts != 0 {
+                    let s = starts.trailing_zeros() as usize;
+                    starts &= starts - 1;
+                    let len = (!(block_digits >> s)).trailing_zeros() as usize;
+                    if len <= 16 {
+                        let value = digits_at(&chunk[block_at + s..block_at + s + 16], len);
+                        if starts == 0 {
+                            i = block_end;
+                        }
+                        break 'number (value, base + (block_at + s) as u64);
+                    }
+                    // Too long for the fast paths: the byte loop reads it from its start.
+                    starts = 0;
+                    i = block_at + s;
+                    in_num = true;
+                    acc = 0;
+                    digits = 0;
+                    num_start = base + i as u64;
+                    continue 'bytes;
+                }
+                // Block path: 64 bytes classified at once into digit, comma and newline masks;
+                // the numbers are then taken by their start bits, with no byte-by-byte walk.
+                // It takes blocks of V8's shape only (digits, `,` and `\n,`), up to their last
+                // comma; anything else goes to the paths below.
+                if expect_value && !in_num && i + BLOCK + 16 <= n {
+                    let block: &[u8; BLOCK] = chunk[i..i + BLOCK].try_into().unwrap_or(&[0; BLOCK]);
+                    let (d, c, l) = classify(block);
+                    if d | c | l == u64::MAX && d & 1 != 0 && c != 0 {
+                        // Up to and including the last comma.
+                        let q = BLOCK - c.leading_zeros() as usize;
+                        let keep = u64::MAX >> (BLOCK - q);
+                        // A comma is followed by a digit and a newline by a comma (the last
+                        // comma's digit is checked by whoever reads on from it).
+                        let ok = (c & (keep >> 1)) << 1 & !d == 0 && (l & keep) << 1 & !c == 0;
+                        if ok {
+                            starts = d & !(d << 1) & keep;
+                            block_digits = d;
+                            block_at = i;
+                            block_end = i + q;
+                            continue 'bytes;
+                        }
+                    }
+                }
                 // Fast path: a whole number and its comma at once, eight digits per step. It
                 // only takes the common shapes (`123,` and `123\n,`); anything else, and the end
                 // of a chunk, goes through the byte-by-byte loop below, which owns every error.
@@ -529,6 +626,70 @@ mod tests {
         assert_eq!(n, want.len() as u64);
         assert_eq!(got, want);
         assert_eq!(inp.peek().unwrap(), Some(b'x'));
+    }
+
+    #[test]
+    fn block_path_reads_v8_shaped_arrays() {
+        // Only V8's separators, so whole 64-byte blocks qualify; every digit count from 1 to 19
+        // (the block path takes up to 16), across many input chunks.
+        let mut want = Vec::new();
+        let mut text = String::from("[");
+        let mut x = 12345u64;
+        for i in 0..60_000u64 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let digits = 1 + ((x >> 40) % 19) as u32;
+            let v = (x >> 3) % 10u64.pow(digits);
+            if i > 0 {
+                text.push_str(if i % 7 == 0 { "\n," } else { "," });
+            }
+            text.push_str(&v.to_string());
+            want.push(v);
+        }
+        text.push(']');
+        let mut inp = input(&text);
+        inp.skip_ws().unwrap();
+        let mut got = Vec::new();
+        read_uint_records(&mut inp, "t", 7, |r| {
+            got.extend_from_slice(r);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got.len(), want.len() / 7 * 7);
+        assert_eq!(got[..], want[..got.len()]);
+
+        // A value refused in the middle of a block is reported at its own offset.
+        let target = want[30_001];
+        let at = {
+            let mut off = 1;
+            for (k, v) in want.iter().enumerate().take(30_001) {
+                off += v.to_string().len() + if (k + 1) % 7 == 0 { 2 } else { 1 };
+            }
+            off as u64
+        };
+        let mut inp = input(&text);
+        inp.skip_ws().unwrap();
+        let mut seen = 0usize;
+        let e = read_uint_array(&mut inp, "t", |v| {
+            seen += 1;
+            if seen == 30_002 {
+                assert_eq!(v, target);
+                return Err(("refused", "hint"));
+            }
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(e.offset, Some(at), "{}", e.message);
+
+        // Broken shapes inside blocks are the byte loop's errors, at the right byte.
+        let pad = "1234567,".repeat(40);
+        for (bad, rel, needle) in [(",,", 2, "expected a number"), ("\n", 2, "expected ','"), (".5,", 0, "integer"), (",\n\n,", 4, "expected a number"), ("-", 1, "negative")] {
+            let text = format!("[{pad}1{bad}2,{pad}1]");
+            let mut inp = input(&text);
+            inp.skip_ws().unwrap();
+            let e = read_uint_array(&mut inp, "t", |_| Ok(())).unwrap_err();
+            assert!(e.message.contains(needle), "{bad:?}: {}", e.message);
+            assert_eq!(e.offset, Some((1 + pad.len() + rel) as u64), "{bad:?}: {}", e.message);
+        }
     }
 
     #[test]

@@ -297,6 +297,11 @@ fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
         detachedness: if has_det { Vec::with_capacity(cap) } else { Vec::new() },
         first_edge: Vec::with_capacity(cap + 1),
     };
+    for c in [&mut n.name, &mut n.id, &mut n.self_size, &mut n.first_edge] {
+        super::mem::prefault(c);
+    }
+    super::mem::prefault(&mut n.ty);
+    super::mem::prefault(&mut n.detachedness);
     n.first_edge.push(0);
     let types = m.node_types.len() as u64;
     let at = |f: NodeField| m.node_fields.iter().position(|&x| x == f).unwrap_or(0);
@@ -461,6 +466,9 @@ fn read_edges(inp: &mut Input<'_>, m: &Meta, node_count: u64, expected: usize) -
     // The nodes' edge counts are only a hint until the edges are read: bound the reservation.
     let cap = (expected as u64).min(inp.max_numbers() / efc as u64) as usize;
     let mut e = Edges { ty: Vec::with_capacity(cap), name: Vec::with_capacity(cap), to: Vec::with_capacity(cap) };
+    super::mem::prefault(&mut e.ty);
+    super::mem::prefault(&mut e.name);
+    super::mem::prefault(&mut e.to);
     let types = m.edge_types.len() as u64;
     let at = |f: EdgeField| m.edge_fields.iter().position(|&x| x == f).unwrap_or(0);
     let (o_type, o_name, o_to) = (at(EdgeField::Type), at(EdgeField::Name), at(EdgeField::To));
