@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tmpdir, startChild, waitFor, heapdumpFiles, readSnapshot, assertValidSnapshot, countNodes } = require('./helpers');
+const { tmpdir, runChild, startChild, waitFor, heapdumpFiles, readSnapshot, assertValidSnapshot, countNodes } = require('./helpers');
 
 const IDLE = `require('rsheapdump'); console.log('ready'); setTimeout(() => {}, 30000);`;
 
@@ -83,6 +83,34 @@ test("the app's own SIGUSR2 listeners still run, added before or after require, 
   c.kill('SIGTERM');
   const r = await c.done;
   assert.deepEqual(r.stdout.trim().split('\n').sort(), ['listener after', 'listener before', 'ready']);
+});
+
+test('the app runs on only once the signal snapshot is complete under its final name (heapdump: a timer due during the write finds the file)', async () => {
+  const r = await runChild(`
+    const fs = require('fs');
+    require('rsheapdump');
+    // Enough heap that the write pauses the main thread for well over a tick.
+    globalThis.keep = Array.from({ length: 200000 }, (_, i) => ({ i, s: 'v' + i }));
+    const files = () => fs.readdirSync('.').filter((f) => /^heapdump-.*\\.heapsnapshot$/.test(f));
+    let last = Date.now();
+    const tick = setInterval(() => {
+      const gap = Date.now() - last;
+      last = Date.now();
+      if (files().length === 0) return;
+      clearInterval(tick);
+      // The first tick that sees the file must be the one right after the pause: had the file
+      // been renamed after the pause ended, an earlier, short-gapped tick would have missed it.
+      console.log(JSON.stringify({ gap, partial: fs.readdirSync('.').filter((f) => f.endsWith('.partial')) }));
+    }, 1);
+    process.kill(process.pid, 'SIGUSR2');
+  `);
+  assert.equal(r.code, 0, r.stderr);
+  const { gap, partial } = JSON.parse(r.stdout);
+  assert.ok(gap >= 50, `the file appeared ${gap} ms after the previous tick, not right after the pause of the write`);
+  assert.deepEqual(partial, []);
+  const [file] = heapdumpFiles(r.dir);
+  const snap = readSnapshot(path.join(r.dir, file));
+  assertValidSnapshot(assert, snap);
 });
 
 test('two signals in a row give two valid files, queued rather than interleaved', async () => {

@@ -62,16 +62,20 @@ async function snapshot({ sinkId, options }) {
 
 /**
  * V8's synchronous writer (v8.writeHeapSnapshot) run on the main thread from an inspector
- * interrupt, into the partial name; this worker then renames it, or compresses it through a sink.
- * Not streamed: the main thread writes the plain file during its pause, as heapdump does, and the
- * file is complete when the app's code runs on. Works whether or not the event loop turns.
+ * interrupt, into the partial name. A plain file is renamed by the main thread in the same pause,
+ * so it is there, complete, when the app's code runs on, as with heapdump (a timer that was due
+ * during the pause must find it: renaming here, after the interrupt returns, lost that race on a
+ * slow machine); this worker then fsyncs it. A gzip file is compressed here through a sink.
+ * Works whether or not the event loop turns.
  */
 async function snapshotByInterrupt({ file, level }) {
   const raw = level ? `${file}.raw.partial` : `${file}.partial`;
   // Created here first so that V8's writer, which keeps an existing file's mode, writes a 0600 file.
   fs.writeFileSync(raw, '', { mode: 0o600 });
   try {
-    const expression = `process.getBuiltinModule('v8').writeHeapSnapshot(${JSON.stringify(raw)})`;
+    const write = `process.getBuiltinModule('v8').writeHeapSnapshot(${JSON.stringify(raw)})`;
+    const rename = `process.getBuiltinModule('fs').renameSync(${JSON.stringify(raw)}, ${JSON.stringify(file)})`;
+    const expression = level ? write : `(${write}, ${rename}, true)`;
     // The warm-up matters as much to V8's own writer; posted back to back, one interrupt runs all.
     const warmup = warmLineEnds();
     const { exceptionDetails } = await post('Runtime.evaluate', { expression, silent: true, returnByValue: true });
@@ -81,12 +85,15 @@ async function snapshotByInterrupt({ file, level }) {
       throw rsError('SNAPSHOT', `V8 could not write the snapshot: ${why}`);
     }
     if (!level) {
-      const fd = fs.openSync(raw, 'r');
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      const { size } = fs.statSync(raw);
-      fs.renameSync(raw, file);
-      return { path: file, bytes: size, rawBytes: size };
+      // Off the main thread: durability must not lengthen the app's pause.
+      const fd = fs.openSync(file, 'r');
+      try {
+        fs.fsyncSync(fd);
+        const { size } = fs.fstatSync(fd);
+        return { path: file, bytes: size, rawBytes: size };
+      } finally {
+        fs.closeSync(fd);
+      }
     }
     const sinkId = native.sinkOpen(file, level);
     try {
