@@ -5,7 +5,7 @@ use super::bits::Bits;
 use super::graph::Graph;
 use super::input::Input;
 use super::summary::Summary;
-use super::{analysis, dominators, parse, summarize_bytes};
+use super::{analysis, dominators, essential, flags, parse, summarize_bytes};
 
 const NODE_TYPES: &str = r#"["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"]"#;
 const EDGE_TYPES: &str = r#"["context","element","property","internal","hidden","shortcut","weak"]"#;
@@ -231,6 +231,44 @@ fn dominators_match_brute_force_on_random_graphs() {
             assert_eq!(doms.retained[v], count as f64);
         }
     }
+}
+
+#[test]
+fn semi_nca_agrees_with_lengauer_tarjan_wherever_it_is_used() {
+    let mut seed = 0x9E3779B97F4A7C15u64;
+    let mut rnd = move |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    let (mut used, mut loose_seen) = (0, 0);
+    for round in 0..400 {
+        let n = 2 + rnd(40);
+        let mut b = Builder::default();
+        for i in 0..n {
+            b.node("hidden", "n", i as u64 * 2 + 1, 1);
+        }
+        // Sparse random edges, some weak: parts unreachable from the root, parts held only
+        // weakly (DevTools restarts its DFS there), and cycles held by nothing (loose).
+        for _ in 0..rnd(2 * n + 1) + if round % 2 == 0 { n } else { 0 } {
+            let (f, t) = (rnd(n), rnd(n));
+            if f != t {
+                let kind = if rnd(6) == 0 { "weak" } else { "internal" };
+                b.edge(f, kind, Name::S("e"), t);
+            }
+        }
+        let g = b.graph();
+        let essential = essential::essential_edges(&g, &flags::page_owned(&g), &essential::EphemeronNames::new(&g));
+        let (snca, loose, lt) = dominators::both_algorithms(&g, &essential);
+        loose_seen += loose as usize;
+        if let (false, Some(snca)) = (loose, snca) {
+            used += 1;
+            assert_eq!(snca, lt, "round {round}");
+        }
+    }
+    // Both branches were exercised.
+    assert!(used > 100 && loose_seen > 20, "used {used}, loose {loose_seen}");
 }
 
 #[test]
