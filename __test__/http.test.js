@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { tmpdir, readSnapshot, assertValidSnapshot } = require('./helpers');
+const { tmpdir, readSnapshot, assertValidSnapshot, waitFor } = require('./helpers');
 const { createDebugHandler } = require('..');
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -82,8 +82,8 @@ test('?download=1 streams the snapshot back and removes it from dir', async () =
     assert.match(r.headers['content-disposition'], /^attachment; filename="heapdump-\d+\.\d+\.heapsnapshot\.gz"$/);
     const snap = JSON.parse(zlib.gunzipSync(r.body).toString());
     assertValidSnapshot(assert, snap);
-    await new Promise((res) => setTimeout(res, 100));
-    assert.deepEqual(fs.readdirSync(dir), []);
+    // Removed once the response is done, which the client may see first.
+    await waitFor(() => fs.readdirSync(dir).length === 0, 10_000, 'the downloaded file to be removed');
   } finally {
     await s.close();
   }
