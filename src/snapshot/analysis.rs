@@ -3,7 +3,7 @@
 //! analyses (comparison, leaks, retainer paths) to share.
 
 use super::bits::Bits;
-use super::dominators::{self, Dominators};
+use super::dominators::{self, Accumulated, Dominators};
 use super::essential::{essential_edges, EphemeronNames};
 use super::graph::Graph;
 use super::strings::Added;
@@ -71,12 +71,18 @@ impl Analysis {
 
 /// Derives everything from `graph`, reporting `Graph` and `Dominators` phases to `progress`.
 pub fn analyze(graph: Graph, progress: &dyn Fn(Phase, f64)) -> Analysis {
-    analyze_with(graph, progress, |_| ()).0
+    analyze_with(graph, progress, |_| (), |(), _, _| ()).0
 }
 
 /// [`analyze`], also running `beside` on this thread while the dominator tree is built on
-/// another (so work that needs no dominators adds nothing to the time).
-pub fn analyze_with<T>(mut graph: Graph, progress: &dyn Fn(Phase, f64), beside: impl FnOnce(&Derived) -> T) -> (Analysis, T) {
+/// another (so work that needs no dominators adds nothing to the time), and then `after` with
+/// its result and the tree in DFS numbering, while the tree is turned to node order.
+pub fn analyze_with<T, U>(
+    mut graph: Graph,
+    progress: &dyn Fn(Phase, f64),
+    beside: impl FnOnce(&Derived) -> T,
+    after: impl FnOnce(T, &Derived, &Accumulated) -> U,
+) -> (Analysis, U) {
     progress(Phase::Graph, 0.0);
     let t = Instant::now();
     dom_state::propagate(&mut graph);
@@ -140,8 +146,13 @@ pub fn analyze_with<T>(mut graph: Graph, progress: &dyn Fn(Phase, f64), beside: 
     added.append_to(&mut graph.strings);
     progress(Phase::Dominators, 0.8);
     let t = Instant::now();
-    let Dominators { idom, retained } = tree.finish(&self_sizes);
+    let tree = tree.accumulate(&self_sizes);
     trace("retained", t);
+    let t = Instant::now();
+    let derived = Derived { graph: &graph, added: None, self_sizes: &self_sizes, distances: &dist, class_of: &class_of };
+    let (Dominators { idom, retained }, extra) = beside_each_other(|| tree.finish(), || after(extra, &derived, &tree));
+    drop(tree);
+    trace("after", t);
     progress(Phase::Dominators, 1.0);
     (Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned }, extra)
 }

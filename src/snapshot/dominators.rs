@@ -49,19 +49,44 @@ pub struct Tree {
 impl Tree {
     /// Node ordinals and retained sizes from the DFS-numbered tree.
     pub fn finish(self, self_sizes: &[u32]) -> Dominators {
+        self.accumulate(self_sizes).finish()
+    }
+
+    /// Retained sizes, accumulated in decreasing DFS order as DevTools does; the tree stays in
+    /// DFS numbering, where walking it reads memory nearly in order.
+    pub fn accumulate(self, self_sizes: &[u32]) -> Accumulated {
         let Tree { vertex, dom, n } = self;
-        let nc = vertex.len() - 1;
         let len = vertex.len();
-        // Retained sizes, accumulated in decreasing DFS order as DevTools does.
         let mut ret: Vec<f64> = Vec::with_capacity(len);
         super::mem::prefault(&mut ret);
         ret.extend((0..len).map(|i| if i == 0 { 0.0 } else { self_sizes[vertex[i] as usize] as f64 }));
         for w in (2..=n as usize).rev() {
             ret[dom[w] as usize] += ret[w];
         }
+        Accumulated { vertex, dom, retained: ret }
+    }
+}
+
+/// The dominator tree with retained sizes, in DFS numbering: vertex `w` (1-based; 1 is the
+/// root, 0 is unused) is node `vertex[w]`; its immediate dominator is `dom[w]`, which is below
+/// `w`.
+pub struct Accumulated {
+    /// DFS number -> node ordinal.
+    pub vertex: Vec<u32>,
+    /// DFS number -> immediate dominator's DFS number (the root's is itself).
+    pub dom: Vec<u32>,
+    /// DFS number -> retained size.
+    pub retained: Vec<f64>,
+}
+
+impl Accumulated {
+    /// Immediate dominators and retained sizes by node ordinal.
+    pub fn finish(&self) -> Dominators {
+        let Accumulated { vertex, dom, retained: ret } = self;
+        let nc = vertex.len() - 1;
         let mut idom = super::mem::zeros::<u32>(nc);
         let mut retained = super::mem::zeros::<f64>(nc);
-        for w in 1..=n as usize {
+        for w in 1..vertex.len() {
             let node = vertex[w] as usize;
             idom[node] = vertex[dom[w] as usize];
             retained[node] = ret[w];

@@ -89,7 +89,10 @@ pub fn summarize_file(path: &Path, progress: &dyn Fn(Phase, f64)) -> Result<summ
     let t = std::time::Instant::now();
     let g = load_file(path, progress)?;
     trace("parse", t);
-    let (a, prepared) = analysis::analyze_with(g, progress, summary::prepare);
+    let (a, prepared) = analysis::analyze_with(g, progress, summary::prepare, |mut p, d, tree| {
+        summary::class_retained_in(&mut p, tree, d.self_sizes);
+        p
+    });
     let t = std::time::Instant::now();
     let s = summary::complete(&a, prepared);
     trace("summary", t);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::analysis::{Analysis, Derived};
 use super::fxhash::FxBuild;
-use super::dominators::dominated_nodes;
+use super::dominators::{dominated_nodes, Accumulated};
 use super::statistics::{statistics, Statistics};
 
 /// One row of the Summary view.
@@ -127,6 +127,8 @@ pub struct Prepared {
     slot_of: Vec<u32>,
     rows: Vec<(u32, ClassSummary)>,
     statistics: Statistics,
+    /// Whether the rows' retained sizes are in (see [`class_retained_in`]).
+    retained_done: bool,
 }
 
 /// The first half of [`summarize`]: everything but retained sizes.
@@ -157,41 +159,91 @@ pub fn prepare(d: &Derived) -> Prepared {
             }
         }
     }
-    Prepared { statistics: statistics(g, d.self_sizes), keys, slot_of, rows }
+    Prepared { statistics: statistics(g, d.self_sizes), keys, slot_of, rows, retained_done: false }
 }
 
-/// The second half of [`summarize`]: class retained sizes from the dominator tree.
-pub fn complete(a: &Analysis, p: Prepared) -> Summary {
-    let g = &a.graph;
-    let Prepared { keys, slot_of, mut rows, mut statistics } = p;
-
-    // Class retained size: walk the dominator tree; a node counts unless a dominator of it
-    // with the same class already counted.
-    let dn = dominated_nodes(&a.idom, g.root);
-    let mut active = vec![false; keys.len()];
-    // Stack entries: (node, false) to visit a node; (key, true) to clear a key when the subtree
-    // of the node that set it is done.
-    let mut stack: Vec<(u32, bool)> = vec![(g.root, false)];
-    while let Some((v, exit)) = stack.pop() {
-        if exit {
-            active[v as usize] = false;
+/// Class retained sizes from the dominator tree in DFS numbering (see [`Accumulated`]): the
+/// same sums as [`complete`] computes by node, in another order of addition, which changes
+/// nothing (the sizes are integers). Children lists are one pass here (each vertex's
+/// dominator is numbered below it), and the walk reads memory nearly in order.
+pub fn class_retained_in(p: &mut Prepared, tree: &Accumulated, self_sizes: &[u32]) {
+    let t = std::time::Instant::now();
+    let Accumulated { vertex, dom, retained } = tree;
+    let len = vertex.len();
+    // First child and next sibling per vertex (0: none; vertex 0 is unused).
+    let mut head: Vec<u32> = super::mem::zeros(len);
+    let mut next: Vec<u32> = super::mem::zeros(len);
+    for w in (2..len).rev() {
+        let d = dom[w] as usize;
+        next[w] = head[d];
+        head[d] = w as u32;
+    }
+    let mut active = vec![false; p.rows.len()];
+    // Stack entries: a vertex to visit, or a row to clear (high bit set) once the subtree of
+    // the vertex that set it is done.
+    const CLEAR: u32 = 1 << 31;
+    let mut stack: Vec<u32> = vec![1];
+    while let Some(v) = stack.pop() {
+        if v & CLEAR != 0 {
+            active[(v & !CLEAR) as usize] = false;
             continue;
         }
-        let o = v as usize;
-        let key = keys.of[o];
-        let seen = active[key as usize];
-        let kids = &dn.children[dn.first[o] as usize..dn.first[o + 1] as usize];
-        if !seen && a.self_sizes[o] != 0 {
-            if let Some(row) = rows.get_mut(slot_of[key as usize] as usize) {
-                row.1.retained_size += a.retained[o];
-            }
-            if !kids.is_empty() {
-                active[key as usize] = true;
-                stack.push((key, true));
+        let o = vertex[v as usize] as usize;
+        let first = head[v as usize];
+        if self_sizes[o] != 0 {
+            let s = p.slot_of[p.keys.of[o] as usize];
+            if !active[s as usize] {
+                p.rows[s as usize].1.retained_size += retained[v as usize];
+                if first != 0 {
+                    active[s as usize] = true;
+                    stack.push(s | CLEAR);
+                }
             }
         }
-        for &c in kids {
-            stack.push((c, false));
+        let mut c = first;
+        while c != 0 {
+            stack.push(c);
+            c = next[c as usize];
+        }
+    }
+    p.retained_done = true;
+    super::trace("  class retained", t);
+}
+
+/// The second half of [`summarize`]: class retained sizes from the dominator tree (unless
+/// [`class_retained_in`] added them), and the total.
+pub fn complete(a: &Analysis, p: Prepared) -> Summary {
+    let g = &a.graph;
+    let Prepared { keys, slot_of, mut rows, mut statistics, retained_done } = p;
+    if !retained_done {
+        // Class retained size: walk the dominator tree; a node counts unless a dominator of it
+        // with the same class already counted.
+        let dn = dominated_nodes(&a.idom, g.root);
+        let mut active = vec![false; keys.len()];
+        // Stack entries: (node, false) to visit a node; (key, true) to clear a key when the
+        // subtree of the node that set it is done.
+        let mut stack: Vec<(u32, bool)> = vec![(g.root, false)];
+        while let Some((v, exit)) = stack.pop() {
+            if exit {
+                active[v as usize] = false;
+                continue;
+            }
+            let o = v as usize;
+            let key = keys.of[o];
+            let seen = active[key as usize];
+            let kids = &dn.children[dn.first[o] as usize..dn.first[o + 1] as usize];
+            if !seen && a.self_sizes[o] != 0 {
+                if let Some(row) = rows.get_mut(slot_of[key as usize] as usize) {
+                    row.1.retained_size += a.retained[o];
+                }
+                if !kids.is_empty() {
+                    active[key as usize] = true;
+                    stack.push((key, true));
+                }
+            }
+            for &c in kids {
+                stack.push((c, false));
+            }
         }
     }
 

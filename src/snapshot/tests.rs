@@ -272,6 +272,47 @@ fn semi_nca_agrees_with_lengauer_tarjan_wherever_it_is_used() {
 }
 
 #[test]
+fn class_retained_by_dfs_number_equals_the_walk_by_node() {
+    // summarize_file sums class retained sizes over the tree in DFS numbering, summarize_bytes
+    // over node ordinals: nested objects of one class, zero sizes, weak and unreachable parts.
+    let dir = std::env::temp_dir().join(format!("rsheapdump-classret-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut seed = 0xD1B54A32D192ED03u64;
+    let mut rnd = move |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    for round in 0..60 {
+        let n = 2 + rnd(60);
+        let mut b = Builder::default();
+        b.node("synthetic", "", 1, 0);
+        for i in 1..n {
+            b.node("object", ["A", "B", "C"][rnd(3)], i as u64 * 2 + 1, [0, 8, 16, 40][rnd(4)]);
+        }
+        for v in 1..n {
+            if rnd(8) != 0 {
+                b.edge(rnd(v), "property", Name::S("p"), v);
+            }
+        }
+        for _ in 0..rnd(2 * n) {
+            let (f, t) = (rnd(n), rnd(n));
+            if f != t && t != 0 {
+                b.edge(f, if rnd(5) == 0 { "weak" } else { "property" }, Name::S("q"), t);
+            }
+        }
+        let text = b.json();
+        let path = dir.join(format!("r{round}.heapsnapshot"));
+        std::fs::write(&path, &text).unwrap();
+        let by_dfs = super::summarize_file(&path, &|_, _| {}).expect("parses");
+        let by_node = summarize_bytes(text.into_bytes()).expect("parses");
+        assert_eq!((&by_dfs.classes, &by_dfs.statistics), (&by_node.classes, &by_node.statistics), "round {round}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn unreachable_nodes_hang_off_the_root() {
     // 3 is held only weakly (by 2); 4 and 5 hold each other but nothing reaches them.
     let mut b = Builder::default();
