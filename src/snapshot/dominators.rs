@@ -28,12 +28,83 @@ pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u32]) -> Dominators {
     tree(g, essential).finish(self_sizes)
 }
 
-/// One vertex of Lengauer–Tarjan's eval/link forest.
+/// One vertex of the eval/link forest: its forest ancestor (0: not linked) and the least
+/// semidominator on its compressed path.
+trait Link: Copy {
+    /// The record of vertex `v` linked under `ancestor`, with semidominator `semi`.
+    fn new(v: u32, ancestor: u32, semi: u32) -> Self;
+    fn ancestor(&self) -> u32;
+    fn set_ancestor(&mut self, a: u32);
+    fn semi(&self) -> u32;
+    /// Takes over `other`'s least semidominator (and its vertex) if it is less.
+    fn improve(&mut self, other: &Self);
+}
+
+/// Lengauer–Tarjan's record: the bucket step also needs the vertex with the least
+/// semidominator (the label). A label always names a vertex that is already processed (its
+/// semidominator is final), so caching `semi[label]` is exact and saves the second random read
+/// of every comparison; one record is one cache line's part per path step.
 #[derive(Clone, Copy)]
-struct Link {
+struct Labelled {
     ancestor: u32,
     label: u32,
     label_semi: u32,
+}
+
+impl Link for Labelled {
+    #[inline]
+    fn new(v: u32, ancestor: u32, semi: u32) -> Self {
+        Labelled { ancestor, label: v, label_semi: semi }
+    }
+    #[inline]
+    fn ancestor(&self) -> u32 {
+        self.ancestor
+    }
+    #[inline]
+    fn set_ancestor(&mut self, a: u32) {
+        self.ancestor = a;
+    }
+    #[inline]
+    fn semi(&self) -> u32 {
+        self.label_semi
+    }
+    #[inline]
+    fn improve(&mut self, other: &Self) {
+        if other.label_semi < self.label_semi {
+            self.label = other.label;
+            self.label_semi = other.label_semi;
+        }
+    }
+}
+
+/// Semi-NCA's record: only the least semidominator is needed, so 8 bytes, not 12.
+#[derive(Clone, Copy)]
+struct Unlabelled {
+    ancestor: u32,
+    semi: u32,
+}
+
+impl Link for Unlabelled {
+    #[inline]
+    fn new(_: u32, ancestor: u32, semi: u32) -> Self {
+        Unlabelled { ancestor, semi }
+    }
+    #[inline]
+    fn ancestor(&self) -> u32 {
+        self.ancestor
+    }
+    #[inline]
+    fn set_ancestor(&mut self, a: u32) {
+        self.ancestor = a;
+    }
+    #[inline]
+    fn semi(&self) -> u32 {
+        self.semi
+    }
+    #[inline]
+    fn improve(&mut self, other: &Self) {
+        self.semi = self.semi.min(other.semi);
+    }
 }
 
 /// The dominator tree in DFS numbering, before sizes are known.
@@ -260,47 +331,48 @@ impl Preds<'_> {
 }
 
 /// The eval/link forest of Lengauer–Tarjan, with path compression.
-struct Forest {
-    links: Vec<Link>,
+struct Forest<L: Link> {
+    links: Vec<L>,
     stack: Vec<u32>,
 }
 
-impl Forest {
-    fn new(len: usize) -> Forest {
-        Forest { links: super::mem::filled(len, Link { ancestor: 0, label: 0, label_semi: 0 }), stack: Vec::new() }
+impl<L: Link> Forest<L> {
+    fn new(len: usize) -> Forest<L> {
+        Forest { links: super::mem::filled(len, L::new(0, 0, 0)), stack: Vec::new() }
     }
 
-    /// eval(): the vertex of least semidominator on `v`'s forest path, and that
-    /// semidominator; iterative (the forest can be millions deep).
+    /// link(): hangs `w` (semidominator `semi`) under its DFS parent.
     #[inline]
-    fn eval(&mut self, v: u32) -> (u32, u32) {
+    fn link(&mut self, parent: u32, w: u32, semi: u32) {
+        self.links[w as usize] = L::new(w, parent, semi);
+    }
+
+    /// eval(): the record holding the least semidominator on `v`'s forest path (and, for
+    /// [`Labelled`], its vertex); iterative (the forest can be millions deep).
+    #[inline]
+    fn eval(&mut self, v: u32) -> L {
         let forest = &mut self.links;
         let fv = forest[v as usize];
-        if fv.ancestor == 0 {
+        if fv.ancestor() == 0 {
             // Not linked yet: v itself, whose semidominator is still v.
-            return (v, v);
+            return L::new(v, 0, v);
         }
-        if forest[fv.ancestor as usize].ancestor == 0 {
-            return (fv.label, fv.label_semi);
+        if forest[fv.ancestor() as usize].ancestor() == 0 {
+            return fv;
         }
         self.stack.clear();
         let mut x = v;
-        while forest[forest[x as usize].ancestor as usize].ancestor != 0 {
+        while forest[forest[x as usize].ancestor() as usize].ancestor() != 0 {
             self.stack.push(x);
-            x = forest[x as usize].ancestor;
+            x = forest[x as usize].ancestor();
         }
         while let Some(w) = self.stack.pop() {
-            let a = forest[w as usize].ancestor as usize;
-            let fa = forest[a];
+            let fa = forest[forest[w as usize].ancestor() as usize];
             let fw = &mut forest[w as usize];
-            if fa.label_semi < fw.label_semi {
-                fw.label = fa.label;
-                fw.label_semi = fa.label_semi;
-            }
-            fw.ancestor = fa.ancestor;
+            fw.improve(&fa);
+            fw.set_ancestor(fa.ancestor());
         }
-        let fv = forest[v as usize];
-        (fv.label, fv.label_semi)
+        forest[v as usize]
     }
 
     /// The semidominator of `w` from its predecessors (all vertices above `w` are linked).
@@ -313,7 +385,7 @@ impl Forest {
         let mut sw = w;
         for &v in ps {
             // A predecessor numbered below w is not processed yet: eval(v) is v, semi[v] is v.
-            let c = if v < w { v } else { self.eval(v).1 };
+            let c = if v < w { v } else { self.eval(v).semi() };
             if c < sw {
                 sw = c;
             }
@@ -329,13 +401,13 @@ impl Forest {
 /// step budget linear in the graph.
 fn semi_nca(preds: &Preds, parent: &[u32], n: u32) -> Option<Vec<u32>> {
     let len = parent.len();
-    let mut forest = Forest::new(len);
+    let mut forest = Forest::<Unlabelled>::new(len);
     // The semidominators, then (in place) the immediate dominators.
     let mut dom = super::mem::zeros::<u32>(len);
     for w in (2..=n).rev() {
         let sw = forest.semi(w, preds.of(w));
         dom[w as usize] = sw;
-        forest.links[w as usize] = Link { ancestor: parent[w as usize], label: w, label_semi: sw }; // link(parent[w], w)
+        forest.link(parent[w as usize], w, sw);
     }
     drop(forest);
     dom[0] = 1;
@@ -363,7 +435,7 @@ fn lengauer_tarjan(preds: &Preds, mut parent: Vec<u32>, n: u32) -> Vec<u32> {
     // the bucket's vertex. The last step only asks whether dom[w] == semi[w], which holds
     // exactly for the vertices whose bucket step chose the parent: one bit each.
     let mut dom_is_semi = Bits::new(len);
-    let mut forest = Forest::new(len);
+    let mut forest = Forest::<Labelled>::new(len);
     let mut dom = super::mem::zeros::<u32>(len);
 
     // Buckets as linked lists; DevTools iterates each bucket (a Set) in insertion order, which
@@ -378,7 +450,7 @@ fn lengauer_tarjan(preds: &Preds, mut parent: Vec<u32>, n: u32) -> Vec<u32> {
         let pw = parent[w as usize];
         parent[w as usize] = bucket_head[b];
         bucket_head[b] = w;
-        forest.links[w as usize] = Link { ancestor: pw, label: w, label_semi: sw }; // link(parent[w], w)
+        forest.link(pw, w, sw);
         batch.clear();
         let mut v = bucket_head[pw as usize];
         while v != 0 {
@@ -388,7 +460,7 @@ fn lengauer_tarjan(preds: &Preds, mut parent: Vec<u32>, n: u32) -> Vec<u32> {
         bucket_head[pw as usize] = 0;
         for &v in batch.iter().rev() {
             // v is in pw's bucket: semi[v] is pw.
-            let (u, su) = forest.eval(v);
+            let Labelled { label: u, label_semi: su, .. } = forest.eval(v);
             if su < pw {
                 dom[v as usize] = u;
             } else {
