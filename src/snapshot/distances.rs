@@ -10,6 +10,7 @@ use super::bits::Bits;
 use super::essential::EphemeronNames;
 use super::flags::is_user_root;
 use super::graph::Graph;
+use super::mem::prefetch;
 use super::weakmap;
 
 /// Distance of nodes no BFS reached (DevTools' `noDistance`).
@@ -84,12 +85,32 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
     // Reached nodes, one bit each (mirrors dist != NO_DISTANCE): the per-edge test stays in
     // cache instead of reading the node-sized distance array at random.
     let mut seen = Bits::new(n);
-    let mut bfs = |queue: &mut Vec<u32>, dist: &mut Vec<i32>, seen: &mut Bits| {
+    // `start` is the distance of the nodes queued at the start; a node's distance is its
+    // level in the queue, so the loop never reads the distance array at random.
+    let mut bfs = |queue: &mut Vec<u32>, dist: &mut Vec<i32>, seen: &mut Bits, start: i32| {
         let mut i = 0;
+        let mut level_end = queue.len();
+        let mut d = start + 1;
         while i < queue.len() {
+            if i == level_end {
+                level_end = queue.len();
+                d += 1;
+            }
+            // The queue says which nodes come next: fetch their records, then their edges.
+            const NODE_AHEAD: usize = 16;
+            const EDGES_AHEAD: usize = 8;
+            if let Some(&ahead) = queue.get(i + NODE_AHEAD) {
+                prefetch(g.first_edge.as_ptr().wrapping_add(ahead as usize));
+                prefetch(g.node_name.as_ptr().wrapping_add(ahead as usize));
+                prefetch(g.node_type.as_ptr().wrapping_add(ahead as usize));
+            }
+            if let Some(&ahead) = queue.get(i + EDGES_AHEAD) {
+                let e = g.first_edge[ahead as usize] as usize;
+                prefetch(g.edge_to.as_ptr().wrapping_add(e));
+                prefetch(g.edge_type.as_ptr().wrapping_add(e));
+            }
             let node = queue[i];
             i += 1;
-            let d = dist[node as usize] + 1;
             let nt = g.node_type[node as usize];
             let name = g.node_name[node as usize] as usize;
             let native_context = nt == k.hidden && native_context_name.get(name);
@@ -121,12 +142,13 @@ pub fn distances(g: &Graph, eph: &EphemeronNames) -> Vec<i32> {
         }
     }
     let had_user_roots = !queue.is_empty();
-    bfs(&mut queue, &mut dist, &mut seen);
-    dist[g.root as usize] = if had_user_roots { BASE_SYSTEM_DISTANCE } else { 0 };
+    bfs(&mut queue, &mut dist, &mut seen, 1);
+    let root_distance = if had_user_roots { BASE_SYSTEM_DISTANCE } else { 0 };
+    dist[g.root as usize] = root_distance;
     seen.set(g.root as usize);
     queue.clear();
     queue.push(g.root);
-    bfs(&mut queue, &mut dist, &mut seen);
+    bfs(&mut queue, &mut dist, &mut seen, root_distance);
     dist
 }
 

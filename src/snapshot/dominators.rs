@@ -7,6 +7,7 @@
 //! "none", as in DevTools, so the two can be compared line by line.
 
 use super::bits::Bits;
+use super::mem::prefetch;
 use super::graph::Graph;
 
 /// The dominator tree and retained sizes.
@@ -328,6 +329,32 @@ impl Preds<'_> {
         let node = self.vertex[w as usize] as usize;
         &self.src[self.first[node] as usize..self.first[node + 1] as usize]
     }
+
+    /// Asks the CPU to fetch what [`Preds::of`] and the forest will read for vertices a few
+    /// steps ahead: the loops go down the DFS numbers, but each vertex's list and its
+    /// predecessors' forest records lie at random places, and one miss at a time is the cost.
+    #[inline]
+    fn prefetch<L>(&self, w: u32, forest: &[L]) {
+        const LIST_AHEAD: u32 = 32;
+        const SRC_AHEAD: u32 = 16;
+        const FOREST_AHEAD: u32 = 8;
+        if w > LIST_AHEAD {
+            let node = self.vertex[(w - LIST_AHEAD) as usize] as usize;
+            prefetch(self.first.as_ptr().wrapping_add(node));
+        }
+        if w > SRC_AHEAD {
+            let node = self.vertex[(w - SRC_AHEAD) as usize] as usize;
+            prefetch(self.src.as_ptr().wrapping_add(self.first[node] as usize));
+        }
+        if w > FOREST_AHEAD {
+            let x = w - FOREST_AHEAD;
+            for &v in self.of(x) {
+                if v > x {
+                    prefetch(forest.as_ptr().wrapping_add(v as usize));
+                }
+            }
+        }
+    }
 }
 
 /// The eval/link forest of Lengauer–Tarjan, with path compression.
@@ -405,6 +432,7 @@ fn semi_nca(preds: &Preds, parent: &[u32], n: u32) -> Option<Vec<u32>> {
     // The semidominators, then (in place) the immediate dominators.
     let mut dom = super::mem::zeros::<u32>(len);
     for w in (2..=n).rev() {
+        preds.prefetch(w, &forest.links);
         let sw = forest.semi(w, preds.of(w));
         dom[w as usize] = sw;
         forest.link(parent[w as usize], w, sw);
@@ -445,6 +473,7 @@ fn lengauer_tarjan(preds: &Preds, mut parent: Vec<u32>, n: u32) -> Vec<u32> {
     let mut bucket_head = super::mem::zeros::<u32>(len);
     let mut batch: Vec<u32> = Vec::new();
     for w in (2..=n).rev() {
+        preds.prefetch(w, &forest.links);
         let sw = forest.semi(w, preds.of(w));
         let b = sw as usize;
         let pw = parent[w as usize];
