@@ -272,6 +272,31 @@ fn semi_nca_agrees_with_lengauer_tarjan_wherever_it_is_used() {
 }
 
 #[test]
+fn semi_nca_gives_up_on_a_quadratic_walk_and_lengauer_tarjan_answers() {
+    // A chain 1 -> 2 -> ... -> k, and m leaves hanging off both ends: each leaf's DFS parent is
+    // the chain's end and its semidominator the chain's start, so finding each leaf's
+    // immediate dominator walks the whole chain (m * k steps, past the linear budget).
+    let (k, m) = (31, 32);
+    let n = 1 + k + m;
+    let mut edges = vec![(0, 1)];
+    for c in 1..k {
+        edges.push((c, c + 1));
+    }
+    for leaf in k + 1..n {
+        edges.push((k, leaf));
+        edges.push((1, leaf));
+    }
+    let g = plain_graph(n, &edges);
+    let essential = all_essential(&g);
+    let (snca, loose, _) = dominators::both_algorithms(&g, &essential);
+    assert!(!loose);
+    assert!(snca.is_none(), "the walk should have run past its budget");
+    let doms = dominators::compute(&g, &essential, &vec![1; n]);
+    let want: Vec<u32> = reference_idoms(n, &edges).into_iter().map(|x| x as u32).collect();
+    assert_eq!(doms.idom, want);
+}
+
+#[test]
 fn class_retained_by_dfs_number_equals_the_walk_by_node() {
     // summarize_file sums class retained sizes over the tree in DFS numbering, summarize_bytes
     // over node ordinals: nested objects of one class, zero sizes, weak and unreachable parts.
