@@ -589,8 +589,14 @@ fn pred_lists(pairs: PredPairs, num: &[u32]) -> (Vec<u32>, Vec<u32>) {
     for r in 0..ranges {
         let hi = (r as u32) << RANGE_BITS;
         let span = range_count[r] as usize..range_count[r + 1] as usize;
-        // Within a range the sources come in increasing order: `num` is read forward.
-        for (&low, &s) in pair_low[span.clone()].iter().zip(&pair_src[span]) {
+        // Within a range the sources come in increasing order, but far apart: `num` is
+        // fetched a few pairs ahead.
+        const AHEAD: usize = 16;
+        let (lows, srcs) = (&pair_low[span.clone()], &pair_src[span]);
+        for (i, (&low, &s)) in lows.iter().zip(srcs).enumerate() {
+            if let Some(&ahead) = srcs.get(i + AHEAD) {
+                prefetch(num.as_ptr().wrapping_add(ahead as usize));
+            }
             let c = &mut first[(hi | low as u32) as usize + 1];
             *c -= 1;
             src[*c as usize] = num[s as usize];
