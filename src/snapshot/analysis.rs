@@ -6,6 +6,7 @@ use super::bits::Bits;
 use super::dominators::{self, Accumulated, Dominators};
 use super::essential::{essential_edges, EphemeronNames};
 use super::graph::Graph;
+use super::statistics::{statistics, Statistics};
 use super::strings::Added;
 use super::{classes, distances, dom_state, flags, interfaces, shallow, trace, Phase};
 use std::time::Instant;
@@ -27,6 +28,8 @@ pub struct Analysis {
     pub class_of: Vec<u32>,
     /// DevTools' page-owned flag per node.
     pub page_owned: Bits,
+    /// The Statistics view but its total (which needs the dominator tree).
+    pub statistics: Statistics,
 }
 
 /// The derived data that is ready before the dominator tree: what a step running beside the
@@ -42,6 +45,8 @@ pub struct Derived<'a> {
     pub distances: &'a [i32],
     /// Class (a string index) per node.
     pub class_of: &'a [u32],
+    /// The Statistics view but its total.
+    pub statistics: &'a Statistics,
 }
 
 impl Derived<'_> {
@@ -65,7 +70,7 @@ impl Derived<'_> {
 impl Analysis {
     /// A view of the analysis as [`Derived`] data.
     pub fn derived(&self) -> Derived<'_> {
-        Derived { graph: &self.graph, added: None, self_sizes: &self.self_sizes, distances: &self.distances, class_of: &self.class_of }
+        Derived { graph: &self.graph, added: None, self_sizes: &self.self_sizes, distances: &self.distances, class_of: &self.class_of, statistics: &self.statistics }
     }
 }
 
@@ -90,12 +95,12 @@ pub fn analyze_with<T, U>(
     trace("dom state", t);
     // The dominator tree is the longest chain (page flags, essential edges, DFS numbering,
     // predecessor lists, semidominators). It runs on a second core in three legs, each beside
-    // work of about the same length here: sizes; the predecessor pairs (which need no DFS
-    // numbers); then distances, classes and `beside`. New class names are collected aside
-    // (`added`) and appended once the graph is no longer shared.
+    // work of about the same length here: sizes and statistics; the predecessor pairs (which
+    // need no DFS numbers); then distances, classes and `beside`. New class names are
+    // collected aside (`added`) and appended once the graph is no longer shared.
     let mut added = Added::after(&graph.strings);
     let g = &graph;
-    let ((page_owned, essential), self_sizes) = beside_each_other(
+    let ((page_owned, essential), (self_sizes, stats)) = beside_each_other(
         || {
             let t = Instant::now();
             let page_owned = flags::page_owned(g);
@@ -109,7 +114,11 @@ pub fn analyze_with<T, U>(
             let t = Instant::now();
             let self_sizes = shallow::transferred_sizes(g);
             trace("shallow", t);
-            self_sizes
+            // Here rather than with the Summary's rows: the third leg is the longer one.
+            let t = Instant::now();
+            let stats = statistics(g, &self_sizes);
+            trace("statistics", t);
+            (self_sizes, stats)
         },
     );
     progress(Phase::Graph, 0.2);
@@ -137,7 +146,7 @@ pub fn analyze_with<T, U>(
             trace("interfaces", t);
             progress(Phase::Graph, 0.8);
             let t = Instant::now();
-            let extra = beside(&Derived { graph: g, added: Some(&added), self_sizes: &self_sizes, distances: &dist, class_of: &class_of });
+            let extra = beside(&Derived { graph: g, added: Some(&added), self_sizes: &self_sizes, distances: &dist, class_of: &class_of, statistics: &stats });
             trace("beside", t);
             progress(Phase::Dominators, 0.0);
             (dist, class_of, extra)
@@ -149,12 +158,12 @@ pub fn analyze_with<T, U>(
     let tree = tree.accumulate(&self_sizes);
     trace("retained", t);
     let t = Instant::now();
-    let derived = Derived { graph: &graph, added: None, self_sizes: &self_sizes, distances: &dist, class_of: &class_of };
+    let derived = Derived { graph: &graph, added: None, self_sizes: &self_sizes, distances: &dist, class_of: &class_of, statistics: &stats };
     let (Dominators { idom, retained }, extra) = beside_each_other(|| tree.finish(), || after(extra, &derived, &tree));
     drop(tree);
     trace("after", t);
     progress(Phase::Dominators, 1.0);
-    (Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned }, extra)
+    (Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned, statistics: stats }, extra)
 }
 
 /// Runs `a` on a second thread and `b` on this one, and returns both results. When no thread

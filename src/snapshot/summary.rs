@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::analysis::{Analysis, Derived};
 use super::fxhash::FxBuild;
 use super::dominators::{dominated_nodes, Accumulated};
-use super::statistics::{statistics, Statistics};
+use super::statistics::Statistics;
 
 /// One row of the Summary view.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,7 +159,7 @@ pub fn prepare(d: &Derived) -> Prepared {
             }
         }
     }
-    Prepared { statistics: statistics(g, d.self_sizes), keys, slot_of, rows, retained_done: false }
+    Prepared { statistics: d.statistics.clone(), keys, slot_of, rows, retained_done: false }
 }
 
 /// Class retained sizes from the dominator tree in DFS numbering (see [`Accumulated`]): the
