@@ -4,7 +4,7 @@
 // generated files, in the same run, each as its own process under `/usr/bin/time -v` for wall
 // time and peak RSS.
 //
-//   node bench/analyze.js [--sizes 20,150,560] [--dir /tmp/rsheapdump-bench] [--skip devtools,memlab]
+//   node bench/analyze.js [--sizes 20,150,515,560] [--dir /tmp/rsheapdump-bench] [--skip devtools,memlab]
 //
 // Files come from bench/gen-snapshot.js (deterministic) and are kept in --dir between runs.
 // memlab is looked up in MEMLAB_MODULES (default: node_modules); it is skipped if missing.
@@ -17,7 +17,7 @@ const { parseArgs } = require('node:util');
 
 const root = path.join(__dirname, '..');
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '20,150,560' }, dir: { type: 'string' }, skip: { type: 'string', default: '' }, json: { type: 'string' } },
+  options: { sizes: { type: 'string', default: '20,150,515,560' }, dir: { type: 'string' }, skip: { type: 'string', default: '' }, json: { type: 'string' } },
 });
 const dir = values.dir || path.join(os.tmpdir(), 'rsheapdump-bench');
 const skip = new Set(values.skip.split(',').filter(Boolean));
