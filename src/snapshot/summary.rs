@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::analysis::{Analysis, Derived};
 use super::fxhash::FxBuild;
-use super::dominators::{dominated_nodes, Accumulated};
+use super::dominators::Accumulated;
 use super::statistics::Statistics;
 
 /// One row of the Summary view.
@@ -162,90 +162,84 @@ pub fn prepare(d: &Derived) -> Prepared {
     Prepared { statistics: d.statistics.clone(), keys, slot_of, rows, retained_done: false }
 }
 
-/// Class retained sizes from the dominator tree in DFS numbering (see [`Accumulated`]): the
-/// same sums as [`complete`] computes by node, in another order of addition, which changes
-/// nothing (the sizes are integers). Children lists are one pass here (each vertex's
-/// dominator is numbered below it), and the walk reads memory nearly in order.
+/// Class retained sizes from the dominator tree in DFS numbering (see [`Accumulated`]), where
+/// the walk reads memory nearly in order.
 pub fn class_retained_in(p: &mut Prepared, tree: &Accumulated, self_sizes: &[u32]) {
     let t = std::time::Instant::now();
     let Accumulated { vertex, dom, retained } = tree;
-    let len = vertex.len();
-    // First child and next sibling per vertex (0: none; vertex 0 is unused).
+    // Vertex 0 is unused in DFS numbering.
+    add_class_retained(p, Tree { parent: dom, root: 1, first: 1, node: |w| vertex[w as usize] }, retained, self_sizes);
+    super::trace("  class retained", t);
+}
+
+/// A dominator tree as [`add_class_retained`] walks it: vertices `first..parent.len()`, each
+/// standing for node `node(v)`.
+struct Tree<'a, F> {
+    parent: &'a [u32],
+    root: u32,
+    first: usize,
+    node: F,
+}
+
+/// DevTools' `calculateClassesRetainedSize`: a node counts toward its class's row unless a
+/// dominator of it with the same class already counted. The order of the walk changes only the
+/// order of addition, which changes nothing (the sizes are integers).
+fn add_class_retained(p: &mut Prepared, tree: Tree<'_, impl Fn(u32) -> u32>, retained: &[f64], self_sizes: &[u32]) {
+    let Tree { parent, root, first, node } = tree;
+    // First child and next sibling per vertex, as vertex + 1 (0: none).
+    let len = parent.len();
     let mut head: Vec<u32> = super::mem::zeros(len);
     let mut next: Vec<u32> = super::mem::zeros(len);
-    for w in (2..len).rev() {
-        let d = dom[w] as usize;
-        next[w] = head[d];
-        head[d] = w as u32;
+    for w in (first..len).rev() {
+        if w as u32 != root {
+            let d = parent[w] as usize;
+            next[w] = head[d];
+            head[d] = w as u32 + 1;
+        }
     }
     let mut active = vec![false; p.rows.len()];
-    // Stack entries: a vertex to visit, or a row to clear (high bit set) once the subtree of
-    // the vertex that set it is done.
-    const CLEAR: u32 = 1 << 31;
-    let mut stack: Vec<u32> = vec![1];
-    while let Some(v) = stack.pop() {
-        if v & CLEAR != 0 {
-            active[(v & !CLEAR) as usize] = false;
-            continue;
+    let mut stack: Vec<u32> = vec![root];
+    // Rows to clear once the stack is back to a length: the subtree of the vertex that set
+    // the row is then done.
+    let mut clear_at: Vec<(usize, u32)> = Vec::new();
+    loop {
+        while let Some(&(at, s)) = clear_at.last() {
+            if stack.len() > at {
+                break;
+            }
+            active[s as usize] = false;
+            clear_at.pop();
         }
-        let o = vertex[v as usize] as usize;
-        let first = head[v as usize];
+        let Some(v) = stack.pop() else { break };
+        let o = node(v) as usize;
+        let kid = head[v as usize];
         if self_sizes[o] != 0 {
             let s = p.slot_of[p.keys.of[o] as usize];
             if !active[s as usize] {
                 p.rows[s as usize].1.retained_size += retained[v as usize];
-                if first != 0 {
+                if kid != 0 {
                     active[s as usize] = true;
-                    stack.push(s | CLEAR);
+                    clear_at.push((stack.len(), s));
                 }
             }
         }
-        let mut c = first;
+        let mut c = kid;
         while c != 0 {
-            stack.push(c);
-            c = next[c as usize];
+            stack.push(c - 1);
+            c = next[(c - 1) as usize];
         }
     }
     p.retained_done = true;
-    super::trace("  class retained", t);
 }
 
 /// The second half of [`summarize`]: class retained sizes from the dominator tree (unless
 /// [`class_retained_in`] added them), and the total.
-pub fn complete(a: &Analysis, p: Prepared) -> Summary {
+pub fn complete(a: &Analysis, mut p: Prepared) -> Summary {
     let g = &a.graph;
-    let Prepared { keys, slot_of, mut rows, mut statistics, retained_done } = p;
-    if !retained_done {
-        // Class retained size: walk the dominator tree; a node counts unless a dominator of it
-        // with the same class already counted.
-        let dn = dominated_nodes(&a.idom, g.root);
-        let mut active = vec![false; keys.len()];
-        // Stack entries: (node, false) to visit a node; (key, true) to clear a key when the
-        // subtree of the node that set it is done.
-        let mut stack: Vec<(u32, bool)> = vec![(g.root, false)];
-        while let Some((v, exit)) = stack.pop() {
-            if exit {
-                active[v as usize] = false;
-                continue;
-            }
-            let o = v as usize;
-            let key = keys.of[o];
-            let seen = active[key as usize];
-            let kids = &dn.children[dn.first[o] as usize..dn.first[o + 1] as usize];
-            if !seen && a.self_sizes[o] != 0 {
-                if let Some(row) = rows.get_mut(slot_of[key as usize] as usize) {
-                    row.1.retained_size += a.retained[o];
-                }
-                if !kids.is_empty() {
-                    active[key as usize] = true;
-                    stack.push((key, true));
-                }
-            }
-            for &c in kids {
-                stack.push((c, false));
-            }
-        }
+    if !p.retained_done {
+        add_class_retained(&mut p, Tree { parent: &a.idom, root: g.root, first: 0, node: |o| o }, &a.retained, &a.self_sizes);
     }
+    let Prepared { rows, mut statistics, .. } = p;
 
     // DevTools keys its result object by the public key text: a later class with the same text
     // replaces an earlier one (it keeps the earlier position).

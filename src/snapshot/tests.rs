@@ -434,6 +434,40 @@ fn summary_follows_devtools_rules() {
 }
 
 #[test]
+fn class_retained_counts_each_class_again_in_sibling_subtrees() {
+    // Three A objects in sibling subtrees, each holding something: every one counts (a class
+    // seen in one subtree must not hide it in the next), but not the A inside an A.
+    let mut b = Builder::default();
+    let root = b.node("synthetic", "", 1, 0);
+    let mut id = 3;
+    let mut obj = |b: &mut Builder, name: &str, size: u64| {
+        id += 2;
+        b.node("object", name, id, size)
+    };
+    let x = obj(&mut b, "A", 10);
+    let y = obj(&mut b, "A", 100);
+    let z = obj(&mut b, "B", 1);
+    let w = obj(&mut b, "A", 20);
+    let w2 = obj(&mut b, "C", 200);
+    let u = obj(&mut b, "A", 30);
+    let u2 = obj(&mut b, "C", 300);
+    for (from, to) in [(root, x), (x, y), (root, z), (z, w), (w, w2), (root, u), (u, u2)] {
+        b.edge(from, "property", Name::S("p"), to);
+    }
+    let text = b.json();
+    let by_node = summarize_bytes(text.clone().into_bytes()).unwrap();
+    let path = std::env::temp_dir().join(format!("rsheapdump-siblings-{}.heapsnapshot", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let by_dfs = super::summarize_file(&path, &|_, _| {}).unwrap();
+    std::fs::remove_file(&path).ok();
+    for s in [by_node, by_dfs] {
+        let a = class(&s, "A");
+        assert_eq!((a.count, a.retained_size), (4, (10.0 + 100.0) + (20.0 + 200.0) + (30.0 + 300.0)));
+        assert_eq!(class(&s, "C").retained_size, 500.0);
+    }
+}
+
+#[test]
 fn six_field_nodes_and_gzip_give_the_same_summary() {
     let plain = summarize_bytes(small_heap().json().into_bytes()).unwrap();
     let mut b = small_heap();
