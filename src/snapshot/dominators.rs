@@ -7,8 +7,8 @@
 //! "none", as in DevTools, so the two can be compared line by line.
 
 use super::bits::Bits;
-use super::mem::prefetch;
 use super::graph::Graph;
+use super::mem::prefetch;
 
 /// The dominator tree and retained sizes.
 #[derive(Debug)]
@@ -283,8 +283,8 @@ pub fn number(g: &Graph, essential: &Bits) -> Numbering {
     Numbering { num, vertex, parent, n, loose }
 }
 
-/// Lengauer–Tarjan's remaining steps over a numbering and the predecessor pairs: predecessor
-/// lists, semidominators, immediate dominators.
+/// The remaining steps over a numbering and the predecessor pairs: predecessor lists, then
+/// semidominators and immediate dominators (Semi-NCA, or Lengauer–Tarjan where it must).
 pub fn from_parts(numbering: Numbering, pairs: PredPairs) -> Tree {
     let Numbering { num, vertex, parent, n, loose } = numbering;
     let t0 = std::time::Instant::now();
@@ -297,9 +297,9 @@ pub fn from_parts(numbering: Numbering, pairs: PredPairs) -> Tree {
     // from the root to each weakly held node it restarts from (those have no essential
     // retainers, and DevTools takes the root as their predecessor); nodes numbered one at a
     // time are not, and there only Lengauer–Tarjan gives DevTools' result.
-    let dom = match (loose, semi_nca(&preds, &parent, n)) {
-        (false, Some(dom)) => dom,
-        _ => lengauer_tarjan(&preds, parent, n),
+    let dom = match if loose { None } else { semi_nca(&preds, &parent, n) } {
+        Some(dom) => dom,
+        None => lengauer_tarjan(&preds, parent, n),
     };
     super::trace("  semidominators", t0);
     Tree { vertex, dom, n }
