@@ -1,7 +1,9 @@
 //! Immediate dominators and retained sizes, computed exactly as DevTools does
-//! (`calculateDominatorsAndRetainedSizes`): Lengauer–Tarjan over the essential edges, iterative,
-//! with nodes unreachable from the root attached to the root (first those with only weak
-//! retainers, each with its own DFS, then any remaining cycles one node at a time).
+//! (`calculateDominatorsAndRetainedSizes`) over the essential edges, iteratively, with nodes
+//! unreachable from the root attached to the root (first those with only weak retainers, each
+//! with its own DFS, then any remaining cycles one node at a time). DevTools runs
+//! Lengauer–Tarjan; Semi-NCA gives the same tree wherever the numbering is a true DFS tree and
+//! is used there, Lengauer–Tarjan elsewhere.
 //!
 //! The variable names follow the paper (Lengauer & Tarjan 1979), 1-based vertex numbers, 0 as
 //! "none", as in DevTools, so the two can be compared line by line.
