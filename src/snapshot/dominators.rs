@@ -31,82 +31,43 @@ pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u32]) -> Dominators {
     tree(g, essential).finish(self_sizes)
 }
 
-/// One vertex of the eval/link forest: its forest ancestor (0: not linked) and the least
-/// semidominator on its compressed path.
-trait Link: Copy {
-    /// The record of vertex `v` linked under `ancestor`, with semidominator `semi`.
-    fn new(v: u32, ancestor: u32, semi: u32) -> Self;
-    fn ancestor(&self) -> u32;
-    fn set_ancestor(&mut self, a: u32);
-    fn semi(&self) -> u32;
-    /// Takes over `other`'s least semidominator (and its vertex) if it is less.
-    fn improve(&mut self, other: &Self);
-}
-
-/// Lengauer–Tarjan's record: the bucket step also needs the vertex with the least
-/// semidominator (the label). A label always names a vertex that is already processed (its
-/// semidominator is final), so caching `semi[label]` is exact and saves the second random read
-/// of every comparison; one record is one cache line's part per path step.
+/// One vertex of the eval/link forest: its forest ancestor (0: not linked), the least
+/// semidominator on its compressed path, and, for Lengauer–Tarjan, the vertex that has it (the
+/// label; its bucket step needs it). Semi-NCA needs no label (`L = ()`): 8 bytes a record, not
+/// 12. A label always names a vertex that is already processed (its semidominator is final),
+/// so caching its semidominator here is exact and saves a second random read per comparison.
 #[derive(Clone, Copy)]
-struct Labelled {
-    ancestor: u32,
-    label: u32,
-    label_semi: u32,
-}
-
-impl Link for Labelled {
-    #[inline]
-    fn new(v: u32, ancestor: u32, semi: u32) -> Self {
-        Labelled { ancestor, label: v, label_semi: semi }
-    }
-    #[inline]
-    fn ancestor(&self) -> u32 {
-        self.ancestor
-    }
-    #[inline]
-    fn set_ancestor(&mut self, a: u32) {
-        self.ancestor = a;
-    }
-    #[inline]
-    fn semi(&self) -> u32 {
-        self.label_semi
-    }
-    #[inline]
-    fn improve(&mut self, other: &Self) {
-        if other.label_semi < self.label_semi {
-            self.label = other.label;
-            self.label_semi = other.label_semi;
-        }
-    }
-}
-
-/// Semi-NCA's record: only the least semidominator is needed, so 8 bytes, not 12.
-#[derive(Clone, Copy)]
-struct Unlabelled {
+struct Link<L> {
     ancestor: u32,
     semi: u32,
+    label: L,
 }
 
-impl Link for Unlabelled {
+const _: () = assert!(std::mem::size_of::<Link<()>>() == 8 && std::mem::size_of::<Link<u32>>() == 12);
+
+/// What a [`Link`] keeps of the vertex with the least semidominator.
+trait Label: Copy {
+    /// The label of vertex `v`.
+    fn of(v: u32) -> Self;
+}
+
+impl Label for () {
     #[inline]
-    fn new(_: u32, ancestor: u32, semi: u32) -> Self {
-        Unlabelled { ancestor, semi }
+    fn of(_: u32) {}
+}
+
+impl Label for u32 {
+    #[inline]
+    fn of(v: u32) -> u32 {
+        v
     }
+}
+
+impl<L: Label> Link<L> {
+    /// The record of vertex `v` linked under `ancestor`, with semidominator `semi`.
     #[inline]
-    fn ancestor(&self) -> u32 {
-        self.ancestor
-    }
-    #[inline]
-    fn set_ancestor(&mut self, a: u32) {
-        self.ancestor = a;
-    }
-    #[inline]
-    fn semi(&self) -> u32 {
-        self.semi
-    }
-    #[inline]
-    fn improve(&mut self, other: &Self) {
-        self.semi = self.semi.min(other.semi);
+    fn new(v: u32, ancestor: u32, semi: u32) -> Self {
+        Link { ancestor, semi, label: L::of(v) }
     }
 }
 
@@ -360,46 +321,49 @@ impl Preds<'_> {
 }
 
 /// The eval/link forest of Lengauer–Tarjan, with path compression.
-struct Forest<L: Link> {
-    links: Vec<L>,
+struct Forest<L> {
+    links: Vec<Link<L>>,
     stack: Vec<u32>,
 }
 
-impl<L: Link> Forest<L> {
+impl<L: Label> Forest<L> {
     fn new(len: usize) -> Forest<L> {
-        Forest { links: super::mem::filled(len, L::new(0, 0, 0)), stack: Vec::new() }
+        Forest { links: super::mem::filled(len, Link::new(0, 0, 0)), stack: Vec::new() }
     }
 
     /// link(): hangs `w` (semidominator `semi`) under its DFS parent.
     #[inline]
     fn link(&mut self, parent: u32, w: u32, semi: u32) {
-        self.links[w as usize] = L::new(w, parent, semi);
+        self.links[w as usize] = Link::new(w, parent, semi);
     }
 
     /// eval(): the record holding the least semidominator on `v`'s forest path (and, for
-    /// [`Labelled`], its vertex); iterative (the forest can be millions deep).
+    /// Lengauer–Tarjan, its vertex); iterative (the forest can be millions deep).
     #[inline]
-    fn eval(&mut self, v: u32) -> L {
+    fn eval(&mut self, v: u32) -> Link<L> {
         let forest = &mut self.links;
         let fv = forest[v as usize];
-        if fv.ancestor() == 0 {
+        if fv.ancestor == 0 {
             // Not linked yet: v itself, whose semidominator is still v.
-            return L::new(v, 0, v);
+            return Link::new(v, 0, v);
         }
-        if forest[fv.ancestor() as usize].ancestor() == 0 {
+        if forest[fv.ancestor as usize].ancestor == 0 {
             return fv;
         }
         self.stack.clear();
         let mut x = v;
-        while forest[forest[x as usize].ancestor() as usize].ancestor() != 0 {
+        while forest[forest[x as usize].ancestor as usize].ancestor != 0 {
             self.stack.push(x);
-            x = forest[x as usize].ancestor();
+            x = forest[x as usize].ancestor;
         }
         while let Some(w) = self.stack.pop() {
-            let fa = forest[forest[w as usize].ancestor() as usize];
+            let fa = forest[forest[w as usize].ancestor as usize];
             let fw = &mut forest[w as usize];
-            fw.improve(&fa);
-            fw.set_ancestor(fa.ancestor());
+            if fa.semi < fw.semi {
+                fw.semi = fa.semi;
+                fw.label = fa.label;
+            }
+            fw.ancestor = fa.ancestor;
         }
         forest[v as usize]
     }
@@ -414,7 +378,7 @@ impl<L: Link> Forest<L> {
         let mut sw = w;
         for &v in ps {
             // A predecessor numbered below w is not processed yet: eval(v) is v, semi[v] is v.
-            let c = if v < w { v } else { self.eval(v).semi() };
+            let c = if v < w { v } else { self.eval(v).semi };
             if c < sw {
                 sw = c;
             }
@@ -430,7 +394,7 @@ impl<L: Link> Forest<L> {
 /// step budget linear in the graph.
 fn semi_nca(preds: &Preds, parent: &[u32], n: u32) -> Option<Vec<u32>> {
     let len = parent.len();
-    let mut forest = Forest::<Unlabelled>::new(len);
+    let mut forest = Forest::<()>::new(len);
     // The semidominators, then (in place) the immediate dominators.
     let mut dom = super::mem::zeros::<u32>(len);
     for w in (2..=n).rev() {
@@ -465,7 +429,7 @@ fn lengauer_tarjan(preds: &Preds, mut parent: Vec<u32>, n: u32) -> Vec<u32> {
     // the bucket's vertex. The last step only asks whether dom[w] == semi[w], which holds
     // exactly for the vertices whose bucket step chose the parent: one bit each.
     let mut dom_is_semi = Bits::new(len);
-    let mut forest = Forest::<Labelled>::new(len);
+    let mut forest = Forest::<u32>::new(len);
     let mut dom = super::mem::zeros::<u32>(len);
 
     // Buckets as linked lists; DevTools iterates each bucket (a Set) in insertion order, which
@@ -491,7 +455,7 @@ fn lengauer_tarjan(preds: &Preds, mut parent: Vec<u32>, n: u32) -> Vec<u32> {
         bucket_head[pw as usize] = 0;
         for &v in batch.iter().rev() {
             // v is in pw's bucket: semi[v] is pw.
-            let Labelled { label: u, label_semi: su, .. } = forest.eval(v);
+            let Link { label: u, semi: su, .. } = forest.eval(v);
             if su < pw {
                 dom[v as usize] = u;
             } else {
