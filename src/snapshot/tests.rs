@@ -185,15 +185,19 @@ fn reference_idoms(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
         .collect()
 }
 
-#[test]
-fn dominators_match_brute_force_on_random_graphs() {
-    let mut seed = 0x2545F4914F6CDD1Du64;
-    let mut rnd = move |m: usize| {
+/// A deterministic random source for generated test graphs: `rnd(m)` is in `0..m`.
+fn xorshift(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |m| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
         (seed % m as u64) as usize
-    };
+    }
+}
+
+#[test]
+fn dominators_match_brute_force_on_random_graphs() {
+    let mut rnd = xorshift(0x2545F4914F6CDD1Du64);
     for _ in 0..300 {
         let n = 2 + rnd(30);
         let mut edges = Vec::new();
@@ -235,13 +239,7 @@ fn dominators_match_brute_force_on_random_graphs() {
 
 #[test]
 fn semi_nca_agrees_with_lengauer_tarjan_wherever_it_is_used() {
-    let mut seed = 0x9E3779B97F4A7C15u64;
-    let mut rnd = move |m: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % m as u64) as usize
-    };
+    let mut rnd = xorshift(0x9E3779B97F4A7C15u64);
     let (mut used, mut loose_seen) = (0, 0);
     for round in 0..400 {
         let n = 2 + rnd(40);
@@ -302,13 +300,7 @@ fn class_retained_by_dfs_number_equals_the_walk_by_node() {
     // over node ordinals: nested objects of one class, zero sizes, weak and unreachable parts.
     let dir = std::env::temp_dir().join(format!("rsheapdump-classret-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut seed = 0xD1B54A32D192ED03u64;
-    let mut rnd = move |m: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % m as u64) as usize
-    };
+    let mut rnd = xorshift(0xD1B54A32D192ED03u64);
     for round in 0..60 {
         let n = 2 + rnd(60);
         let mut b = Builder::default();
