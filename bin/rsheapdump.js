@@ -5,6 +5,16 @@
 
 const { UsageError, run } = require('../lib/cli/common');
 
+// A reader that went away (`rsheapdump summary f | head -1`) ends us quietly, as Unix tools end on
+// SIGPIPE: Node ignores that signal, so the write fails with EPIPE instead, which would otherwise
+// be an unhandled 'error' event with a stack trace and exit 1.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit();
+  });
+}
+
 // Each entry: the module that implements the subcommand (exports { summary, usage, main }).
 const COMMANDS = {
   top: '../lib/cli/top.js',
