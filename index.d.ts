@@ -446,3 +446,42 @@ export interface ProfileCallOptions extends CpuProfileStartOptions, HeapSampling
 export function profile<T>(fn: () => T | Promise<T>, options?: ProfileCallOptions & { kind?: 'cpu' }): Promise<{ result: T; profile: CpuProfile; file?: string }>
 export function profile<T>(fn: () => T | Promise<T>, options: ProfileCallOptions & { kind: 'heap' }): Promise<{ result: T; profile: HeapProfile; file?: string }>
 // </profiles>
+
+/** Every `code` an rsheapdump error can carry besides Node's errno names (see README, Errors). */
+export declare const codes: {
+  readonly INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE'
+  readonly INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE'
+  readonly OUT_OF_RANGE: 'ERR_OUT_OF_RANGE'
+  readonly PROFILE_RUNNING: 'ERR_RSHEAPDUMP_PROFILE_RUNNING'
+  readonly NO_PROFILE: 'ERR_RSHEAPDUMP_NO_PROFILE'
+  readonly INSPECTOR: 'ERR_RSHEAPDUMP_INSPECTOR'
+  readonly SNAPSHOT: 'ERR_RSHEAPDUMP_SNAPSHOT'
+  readonly WORKER: 'ERR_RSHEAPDUMP_WORKER'
+  readonly EXITING: 'ERR_RSHEAPDUMP_EXITING'
+  readonly SINK: 'ERR_RSHEAPDUMP_SINK'
+  readonly ABORTED: 'ERR_RSHEAPDUMP_ABORTED'
+  readonly SIGNAL: 'ERR_RSHEAPDUMP_SIGNAL'
+  readonly THREAD: 'ERR_RSHEAPDUMP_THREAD'
+  readonly PARSE: 'ERR_RSHEAPDUMP_PARSE'
+  readonly NOT_A_PROFILE: 'ERR_RSHEAPDUMP_NOT_A_PROFILE'
+  readonly INVALID_PROFILE: 'ERR_RSHEAPDUMP_INVALID_PROFILE'
+  readonly UNRELATED_SNAPSHOTS: 'ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS'
+  readonly CLASS_NOT_FOUND: 'ERR_RSHEAPDUMP_CLASS_NOT_FOUND'
+  readonly NODE_NOT_FOUND: 'ERR_RSHEAPDUMP_NODE_NOT_FOUND'
+  readonly NATIVE_MISSING: 'ERR_RSHEAPDUMP_NATIVE_MISSING'
+  readonly INTERNAL: 'ERR_RSHEAPDUMP_INTERNAL'
+}
+
+/** A code of {@link codes}. */
+export type ErrorCode = (typeof codes)[keyof typeof codes]
+
+/** The errors rsheapdump rejects or throws with: a stable `code`, and where it applies the file and system call (as Node's own errors), or the byte offset of malformed input. */
+export interface RsheapdumpError extends Error {
+  /** One of {@link codes}, or an errno name such as `ENOENT` or `ENOSPC`. */
+  code: ErrorCode | (string & {})
+  syscall?: string
+  path?: string
+  errno?: number
+  offset?: number
+  cause?: unknown
+}

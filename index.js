@@ -1,34 +1,16 @@
 'use strict';
-// rsheapdump's public API. The work happens in lib/ (JavaScript glue) and the native addon (Rust).
+// rsheapdump's main entry: capture (heap snapshots, profiles, signals, the HTTP route, leak checks
+// for tests) and every analyzer of ./analyze. Requiring it sets up heapdump's SIGUSR2 behaviour.
 
+const analyze = require('./analyze');
 const { writeSnapshot } = require('./lib/snapshot');
-const { analyzeSnapshot, analyzeSnapshotSync } = require('./lib/analyze');
-const { diffSnapshots, diffSnapshotsSync, findLeaks, findLeaksSync, retainerPaths, retainerPathsSync } = require('./lib/compare');
 const { assertNoLeak } = require('./lib/assert-no-leak');
-const { formatPath: formatRetainerPath } = require('./lib/retainer-text');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
-const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./lib/native');
 
 module.exports = {
-  analyzeCpuProfile,
-  analyzeCpuProfileSync,
-  analyzeHeapProfile,
-  analyzeHeapProfileSync,
-  foldProfile,
-  foldProfileSync,
-  flameGraph,
-  flameGraphSync,
-  analyzeSnapshot,
-  analyzeSnapshotSync,
-  diffSnapshots,
-  diffSnapshotsSync,
-  findLeaks,
-  findLeaksSync,
-  retainerPaths,
-  retainerPathsSync,
+  ...analyze,
   assertNoLeak,
-  formatRetainerPath,
   writeSnapshot,
   createDebugHandler,
   startCpuProfile,

@@ -129,6 +129,20 @@ function heapdumpFiles(dir) {
   return fs.readdirSync(dir).filter((f) => /^heapdump-\d+\.\d+\.heapsnapshot(\.gz)?$/.test(f)).sort();
 }
 
+/**
+ * Copies the package as npm would pack it (package.json's `files`) into `dest`, with the built
+ * `.node` binary unless `binary: false`: for tests that need the package somewhere else.
+ */
+function copyPackage(dest, { binary = true } = {}) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  fs.mkdirSync(dest, { recursive: true });
+  const entries = ['package.json', ...pkg.files.map((f) => f.replace(/\/$/, ''))];
+  if (binary) entries.push(...fs.readdirSync(ROOT).filter((f) => f.endsWith('.node')));
+  for (const f of entries) fs.cpSync(path.join(ROOT, f), path.join(dest, f), { recursive: true });
+  return dest;
+}
+
+module.exports.copyPackage = copyPackage;
 module.exports.waitFor = waitFor;
 module.exports.startChild = startChild;
 module.exports.heapdumpFiles = heapdumpFiles;

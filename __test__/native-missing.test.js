@@ -5,13 +5,11 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, tmpdir, runChild } = require('./helpers');
+const { tmpdir, runChild, copyPackage } = require('./helpers');
 
 test('a missing native binary is ERR_RSHEAPDUMP_NATIVE_MISSING naming the platform, the package and the fix', async () => {
   const pkg = path.join(tmpdir(), 'node_modules', 'rsheapdump');
-  fs.mkdirSync(pkg, { recursive: true });
-  for (const f of ['index.js', 'binding.js', 'package.json']) fs.copyFileSync(path.join(ROOT, f), path.join(pkg, f));
-  fs.cpSync(path.join(ROOT, 'lib'), path.join(pkg, 'lib'), { recursive: true });
+  copyPackage(pkg, { binary: false });
   const r = await runChild(
     `try { require(${JSON.stringify(pkg)}); console.log('loaded'); }
      catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, name: e.name })); }`,

@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, tmpdir, runChild, readSnapshot, countNodes, assertValidSnapshot, partials } = require('./helpers');
+const { ROOT, tmpdir, runChild, readSnapshot, countNodes, assertValidSnapshot, partials, copyPackage } = require('./helpers');
 const rsheapdump = require('..');
 
 test('a snapshot holds exactly the 10,000 instances the process holds', async () => {
@@ -97,10 +97,7 @@ test('a read-only directory is EACCES', async () => {
   if (asRoot) {
     pkg = path.join(dir, 'pkg');
     fs.mkdirSync(pkg, { mode: 0o755 });
-    for (const f of fs.readdirSync(ROOT).filter((f) => f.endsWith('.node') || ['index.js', 'binding.js', 'package.json'].includes(f))) {
-      fs.copyFileSync(path.join(ROOT, f), path.join(pkg, f));
-    }
-    fs.cpSync(path.join(ROOT, 'lib'), path.join(pkg, 'lib'), { recursive: true });
+    copyPackage(pkg);
     // Copies keep their source's mode; make them readable whatever the umask was at clone time.
     const open = (p) => {
       const st = fs.statSync(p);

@@ -28,6 +28,10 @@ globalThis.keep = Array.from({ length: 1234 }, () => new InstalledCheckThing());
     const json = JSON.parse(out);
     assert.equal(json.classes.find((c) => c.name === 'InstalledCheckThing').count, 1234);
     console.log('rsheapdump summary (bin): ok');
+    const esm = await import('rsheapdump/analyze');
+    assert.equal(esm.analyzeSnapshot, require('rsheapdump/analyze').analyzeSnapshot);
+    assert.equal((await import('rsheapdump')).writeSnapshot, rsheapdump.writeSnapshot);
+    console.log('rsheapdump/analyze and the ESM entries: ok');
   } else {
     const bin = path.join(__dirname, 'node_modules', '.bin', 'rsheapdump');
     execFileSync(bin, ['--help'], { encoding: 'utf8' });

@@ -1,0 +1,44 @@
+// Type test: `tsc -p __test__/types` must pass. Right calls type-check; each `@ts-expect-error`
+// line is a wrong call that must fail to (tsc reports an unused directive if it compiles).
+import rsheapdump, { writeSnapshot, analyzeSnapshot, codes, type ErrorCode, type RsheapdumpError } from 'rsheapdump';
+import * as analyze from 'rsheapdump/analyze';
+
+async function rightCalls(): Promise<void> {
+  const file: string = await writeSnapshot('/tmp/x.heapsnapshot', { gzip: 6 });
+  await writeSnapshot((err, name) => void (err ? err.code : name));
+  const summary = await analyzeSnapshot(file);
+  const total: number = summary.statistics.total;
+  const first: string | undefined = summary.classes[0]?.name;
+  const same = await analyze.analyzeSnapshot(file);
+  const sameTotal: number = same.statistics.total;
+  const code: ErrorCode = codes.PARSE;
+  const parse: 'ERR_RSHEAPDUMP_PARSE' = analyze.codes.PARSE;
+  const cpu = await rsheapdump.analyzeCpuProfile('a.cpuprofile', { limit: 5 });
+  const self: number = cpu.functions[0].self;
+  try {
+    await rsheapdump.findLeaks('a', 'b', 'c', { limit: 3 });
+  } catch (e) {
+    const err = e as RsheapdumpError;
+    if (err.code === codes.UNRELATED_SNAPSHOTS) void err.message;
+  }
+  void [total, first, sameTotal, code, parse, self];
+}
+
+function wrongCalls(): void {
+  // @ts-expect-error gzip is a boolean or a level, not a string
+  void writeSnapshot('x', { gzip: 'yes' });
+  // @ts-expect-error the path is a string
+  void analyzeSnapshot(42);
+  // @ts-expect-error a limit is a number
+  void rsheapdump.analyzeCpuProfile('a.cpuprofile', { limit: 'x' });
+  // @ts-expect-error no such code
+  void codes.NO_SUCH_CODE;
+  // @ts-expect-error capture is not part of rsheapdump/analyze
+  void analyze.writeSnapshot;
+  // @ts-expect-error an ErrorCode is one of the codes
+  const code: ErrorCode = 'ERR_SOMETHING_ELSE';
+  void code;
+}
+
+void rightCalls;
+void wrongCalls;

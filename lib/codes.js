@@ -1,0 +1,34 @@
+'use strict';
+// Every `code` an rsheapdump error can carry besides Node's errno names (ENOENT, ENOSPC, ...):
+// exported as `rsheapdump.codes`, listed in README's error table, and checked against both by
+// __test__/package.test.js (a code made anywhere in lib/ or src/ must be here).
+
+const codes = Object.freeze({
+  // Wrong arguments (synchronous TypeError / RangeError), as Node's own functions throw them.
+  INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
+  INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE',
+  OUT_OF_RANGE: 'ERR_OUT_OF_RANGE',
+  // Capture.
+  PROFILE_RUNNING: 'ERR_RSHEAPDUMP_PROFILE_RUNNING',
+  NO_PROFILE: 'ERR_RSHEAPDUMP_NO_PROFILE',
+  INSPECTOR: 'ERR_RSHEAPDUMP_INSPECTOR',
+  SNAPSHOT: 'ERR_RSHEAPDUMP_SNAPSHOT',
+  WORKER: 'ERR_RSHEAPDUMP_WORKER',
+  EXITING: 'ERR_RSHEAPDUMP_EXITING',
+  SINK: 'ERR_RSHEAPDUMP_SINK',
+  ABORTED: 'ERR_RSHEAPDUMP_ABORTED',
+  SIGNAL: 'ERR_RSHEAPDUMP_SIGNAL',
+  THREAD: 'ERR_RSHEAPDUMP_THREAD',
+  // Analysis.
+  PARSE: 'ERR_RSHEAPDUMP_PARSE',
+  NOT_A_PROFILE: 'ERR_RSHEAPDUMP_NOT_A_PROFILE',
+  INVALID_PROFILE: 'ERR_RSHEAPDUMP_INVALID_PROFILE',
+  UNRELATED_SNAPSHOTS: 'ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS',
+  CLASS_NOT_FOUND: 'ERR_RSHEAPDUMP_CLASS_NOT_FOUND',
+  NODE_NOT_FOUND: 'ERR_RSHEAPDUMP_NODE_NOT_FOUND',
+  // The package itself.
+  NATIVE_MISSING: 'ERR_RSHEAPDUMP_NATIVE_MISSING',
+  INTERNAL: 'ERR_RSHEAPDUMP_INTERNAL',
+});
+
+module.exports = { codes };
