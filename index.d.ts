@@ -59,14 +59,33 @@ export interface SnapshotSummary {
   edgeCount: number
 }
 
+/** A stage of a snapshot's analysis, as progress reports name it. */
+export type AnalysisPhase = 'parsing' | 'graph' | 'dominators'
+
+/** Options of the blocking analyses (`…Sync`): progress, called on the calling thread. */
+export interface SyncAnalysisOptions<Label extends string = string> {
+  /** Called as the work goes (the fraction is 0 to 1 within each stage). */
+  onProgress?: (label: Label, fraction: number) => void
+}
+
+/** Options of the analyses that return a Promise. */
+export interface AnalysisOptions<Label extends string = string> extends SyncAnalysisOptions<Label> {
+  /**
+   * Aborts the analysis: the promise rejects with an `AbortError` (`code: 'ABORT_ERR'`, `cause`:
+   * the signal's reason) and the work stops at its next checkpoint (each chunk of the file read,
+   * each analysis step). Progress calls are queued to the event loop and may trail the result.
+   */
+  signal?: AbortSignal
+}
+
 /**
  * Analyzes a `.heapsnapshot` (plain or gzip) off the event loop: the numbers of DevTools' Summary.
  * Malformed input rejects with `code: 'ERR_RSHEAPDUMP_PARSE'` and the byte `offset`.
  */
-export function analyzeSnapshot(path: string): Promise<SnapshotSummary>
+export function analyzeSnapshot(path: string, options?: AnalysisOptions<AnalysisPhase>): Promise<SnapshotSummary>
 
-/** Blocking twin of {@link analyzeSnapshot}; `onProgress` is called on this thread. */
-export function analyzeSnapshotSync(path: string, onProgress?: (phase: 'parsing' | 'graph' | 'dominators', fraction: number) => void): SnapshotSummary
+/** Blocking twin of {@link analyzeSnapshot}. (A bare `onProgress` function in place of the options is still accepted.) */
+export function analyzeSnapshotSync(path: string, options?: SyncAnalysisOptions<AnalysisPhase> | SyncAnalysisOptions<AnalysisPhase>['onProgress']): SnapshotSummary
 
 /** One row of DevTools' Comparison view ({@link diffSnapshots}). */
 export interface SnapshotClassDiff {
@@ -100,9 +119,9 @@ export interface SnapshotDiff {
  * off the event loop. Snapshots of different processes reject with
  * `ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS`.
  */
-export function diffSnapshots(base: string, target: string): Promise<SnapshotDiff>
-/** Blocking twin of {@link diffSnapshots}; `onProgress` is called on this thread. */
-export function diffSnapshotsSync(base: string, target: string, onProgress?: (label: string, fraction: number) => void): SnapshotDiff
+export function diffSnapshots(base: string, target: string, options?: AnalysisOptions): Promise<SnapshotDiff>
+/** Blocking twin of {@link diffSnapshots}. */
+export function diffSnapshotsSync(base: string, target: string, options?: SyncAnalysisOptions | SyncAnalysisOptions['onProgress']): SnapshotDiff
 
 /** One step of a retainer path, from a GC root towards the object. */
 export interface RetainerPathStep {
@@ -163,9 +182,15 @@ export interface LeakReport {
  * `target` and still strongly reachable in `final`, clustered by class and shortest retainer path.
  * `options.limit`: clusters to return (default 20, 0 = all).
  */
-export function findLeaks(base: string, target: string, final: string, options?: { limit?: number }): Promise<LeakReport>
-/** Blocking twin of {@link findLeaks}; `onProgress` is called on this thread. */
-export function findLeaksSync(base: string, target: string, final: string, options?: { limit?: number }, onProgress?: (label: string, fraction: number) => void): LeakReport
+export function findLeaks(base: string, target: string, final: string, options?: FindLeaksOptions): Promise<LeakReport>
+/** Blocking twin of {@link findLeaks}. (`onProgress` as a fifth argument is still accepted.) */
+export function findLeaksSync(base: string, target: string, final: string, options?: Omit<FindLeaksOptions, 'signal'>, onProgress?: (label: string, fraction: number) => void): LeakReport
+
+/** Options of {@link findLeaks}. */
+export interface FindLeaksOptions extends AnalysisOptions {
+  /** Clusters to return (default 20, 0 = all). */
+  limit?: number
+}
 
 /** `{ className }` (every object of the class, grouped by path shape) or `{ id }` (one object). */
 export type RetainerQuery = ({ className: string; id?: undefined } | { id: number; className?: undefined }) & {
@@ -185,9 +210,9 @@ export interface RetainerPaths {
  * Shortest retainer paths from the GC roots (global objects first, weak edges excluded). Rejects
  * with `ERR_RSHEAPDUMP_CLASS_NOT_FOUND` / `ERR_RSHEAPDUMP_NODE_NOT_FOUND` when nothing matches.
  */
-export function retainerPaths(file: string, query: RetainerQuery): Promise<RetainerPaths>
-/** Blocking twin of {@link retainerPaths}; `onProgress` is called on this thread. */
-export function retainerPathsSync(file: string, query: RetainerQuery, onProgress?: (phase: string, fraction: number) => void): RetainerPaths
+export function retainerPaths(file: string, query: RetainerQuery, options?: AnalysisOptions<AnalysisPhase>): Promise<RetainerPaths>
+/** Blocking twin of {@link retainerPaths}. */
+export function retainerPathsSync(file: string, query: RetainerQuery, options?: SyncAnalysisOptions<AnalysisPhase> | SyncAnalysisOptions<AnalysisPhase>['onProgress']): RetainerPaths
 
 /** Options of {@link assertNoLeak}. */
 export interface AssertNoLeakOptions {
@@ -452,6 +477,7 @@ export declare const codes: {
   readonly INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE'
   readonly INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE'
   readonly OUT_OF_RANGE: 'ERR_OUT_OF_RANGE'
+  readonly ABORT: 'ABORT_ERR'
   readonly PROFILE_RUNNING: 'ERR_RSHEAPDUMP_PROFILE_RUNNING'
   readonly NO_PROFILE: 'ERR_RSHEAPDUMP_NO_PROFILE'
   readonly INSPECTOR: 'ERR_RSHEAPDUMP_INSPECTOR'

@@ -3,6 +3,7 @@
 // (src/snapshot), off the event loop for the promise version.
 
 const { invalidArgType } = require('./errors');
+const { syncOptions, asyncOptions, cancellable } = require('./options');
 const native = require('./native');
 
 function checkPath(path) {
@@ -12,17 +13,18 @@ function checkPath(path) {
 /**
  * Analyzes a `.heapsnapshot` or `.heapsnapshot.gz` on the thread pool; resolves to
  * `{ statistics, classes, nodeCount, edgeCount }` with DevTools' Summary numbers.
+ * Options: `onProgress(phase, fraction)`, `signal` (an AbortSignal).
  */
-function analyzeSnapshot(path) {
+function analyzeSnapshot(path, options) {
   checkPath(path);
-  return native.analyzeSnapshot(path);
+  const o = asyncOptions(options);
+  return cancellable(o.signal, () => native.analyzeSnapshot(path, o.onProgress, o.signal));
 }
 
-/** The blocking twin of analyzeSnapshot; `onProgress(phase, fraction)` reports progress. */
-function analyzeSnapshotSync(path, onProgress) {
+/** The blocking twin of analyzeSnapshot; options: `onProgress(phase, fraction)`. */
+function analyzeSnapshotSync(path, options) {
   checkPath(path);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidArgType('onProgress', 'a function', onProgress);
-  return native.analyzeSnapshotSync(path, onProgress);
+  return native.analyzeSnapshotSync(path, syncOptions(options).onProgress);
 }
 
 module.exports = { analyzeSnapshot, analyzeSnapshotSync };

@@ -8,6 +8,8 @@ const codes = Object.freeze({
   INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
   INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE',
   OUT_OF_RANGE: 'ERR_OUT_OF_RANGE',
+  // An AbortSignal given in the options fired (err.name is 'AbortError', as Node's own).
+  ABORT: 'ABORT_ERR',
   // Capture.
   PROFILE_RUNNING: 'ERR_RSHEAPDUMP_PROFILE_RUNNING',
   NO_PROFILE: 'ERR_RSHEAPDUMP_NO_PROFILE',

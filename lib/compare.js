@@ -4,14 +4,11 @@
 // (src/snapshot/{diff,leaks,retainers}.rs), off the event loop for the promise versions.
 
 const { invalidArgType, invalidArgValue } = require('./errors');
+const { syncOptions, asyncOptions, cancellable } = require('./options');
 const native = require('./native');
 
 function checkPath(name, path) {
   if (typeof path !== 'string' || path === '') throw invalidArgType(name, 'a non-empty string', path);
-}
-
-function checkProgress(onProgress) {
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidArgType('onProgress', 'a function', onProgress);
 }
 
 /** A whole number >= 0 (0 meaning "no limit"), or the default when undefined. */
@@ -22,53 +19,54 @@ function limitOf(name, value, fallback) {
   return value;
 }
 
-function checkOptions(options) {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
-  return options;
-}
-
 /**
  * Compares two snapshots of one process as DevTools' Comparison view does; resolves to
  * `{ classes: [{ name, key, newCount, deletedCount, countDelta, allocSize, freedSize, sizeDelta }],
  * baseNodeCount, targetNodeCount, sharedIds }`, largest size delta first. Snapshots of different
- * processes reject with ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS.
+ * processes reject with ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS. Options: `onProgress(label,
+ * fraction)`, `signal`.
  */
-function diffSnapshots(base, target) {
+function diffSnapshots(base, target, options) {
   checkPath('base', base);
   checkPath('target', target);
-  return native.diffSnapshots(base, target);
+  const o = asyncOptions(options);
+  return cancellable(o.signal, () => native.diffSnapshots(base, target, o.onProgress, o.signal));
 }
 
-/** The blocking twin of diffSnapshots; `onProgress(label, fraction)` reports progress. */
-function diffSnapshotsSync(base, target, onProgress) {
+/** The blocking twin of diffSnapshots; options: `onProgress(label, fraction)`. */
+function diffSnapshotsSync(base, target, options) {
   checkPath('base', base);
   checkPath('target', target);
-  checkProgress(onProgress);
-  return native.diffSnapshotsSync(base, target, onProgress);
+  return native.diffSnapshotsSync(base, target, syncOptions(options).onProgress);
 }
 
 /**
  * Objects allocated after `base`, present in `target` and still alive in `final` (memlab's
  * model, every object counted), clustered by class and retainer path, largest retained size
- * first. `options.limit`: clusters to return (default 20, 0 for all).
+ * first. Options: `limit` (clusters to return, default 20, 0 for all), `onProgress(label,
+ * fraction)`, `signal`.
  */
 function findLeaks(base, target, final, options) {
   checkPath('base', base);
   checkPath('target', target);
   checkPath('final', final);
-  const limit = limitOf('options.limit', checkOptions(options).limit, 20);
-  return native.findLeaks(base, target, final, limit);
+  const o = asyncOptions(options);
+  const limit = limitOf('options.limit', o.limit, 20);
+  return cancellable(o.signal, () => native.findLeaks(base, target, final, limit, o.onProgress, o.signal));
 }
 
-/** The blocking twin of findLeaks; `onProgress(label, fraction)` reports progress. */
+/**
+ * The blocking twin of findLeaks; options: `limit`, `onProgress(label, fraction)` (also accepted
+ * as a fifth argument, the older call shape).
+ */
 function findLeaksSync(base, target, final, options, onProgress) {
   checkPath('base', base);
   checkPath('target', target);
   checkPath('final', final);
-  const limit = limitOf('options.limit', checkOptions(options).limit, 20);
-  checkProgress(onProgress);
-  return native.findLeaksSync(base, target, final, limit, onProgress);
+  const o = syncOptions(options);
+  const limit = limitOf('options.limit', o.limit, 20);
+  const progress = syncOptions(onProgress ?? o.onProgress, 'onProgress').onProgress;
+  return native.findLeaksSync(base, target, final, limit, progress);
 }
 
 /** Validates `{ className } | { id }` and the limit; returns the native call's arguments. */
@@ -90,16 +88,18 @@ function retainerQuery(file, query) {
  * Shortest retainer paths from the GC roots (weak edges excluded). `{ className }`: every object
  * of the class, grouped by path shape, most objects first (default limit 10 groups); `{ id }`:
  * one path through each direct retainer of the node, nearest first (default limit 5).
+ * Options: `onProgress(phase, fraction)`, `signal`.
  */
-function retainerPaths(file, query) {
-  return native.retainerPaths(...retainerQuery(file, query));
+function retainerPaths(file, query, options) {
+  const args = retainerQuery(file, query);
+  const o = asyncOptions(options);
+  return cancellable(o.signal, () => native.retainerPaths(...args, o.onProgress, o.signal));
 }
 
-/** The blocking twin of retainerPaths; `onProgress(phase, fraction)` reports progress. */
-function retainerPathsSync(file, query, onProgress) {
+/** The blocking twin of retainerPaths; options: `onProgress(phase, fraction)`. */
+function retainerPathsSync(file, query, options) {
   const args = retainerQuery(file, query);
-  checkProgress(onProgress);
-  return native.retainerPathsSync(...args, onProgress);
+  return native.retainerPathsSync(...args, syncOptions(options).onProgress);
 }
 
 module.exports = { diffSnapshots, diffSnapshotsSync, findLeaks, findLeaksSync, retainerPaths, retainerPathsSync };

@@ -50,6 +50,11 @@ impl Error {
         e
     }
 
+    /// The work was cancelled (an `AbortSignal` fired): Node's `ABORT_ERR`, an `AbortError` in JS.
+    pub fn aborted() -> Self {
+        Error::new("ABORT_ERR", "The operation was aborted")
+    }
+
     /// Same error, with the path it concerns attached.
     pub fn with_path(mut self, path: &Path) -> Self {
         self.path = Some(path.display().to_string());

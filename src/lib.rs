@@ -3,6 +3,7 @@
 //! The Rust core (`capture`, `snapshot`, `profile`) knows nothing of Node; `js` is the napi glue:
 //! argument conversion, and the one place where errors become JS errors.
 
+pub mod cancel;
 pub mod capture;
 pub mod error;
 pub mod profile;

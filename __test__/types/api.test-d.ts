@@ -6,7 +6,8 @@ import * as analyze from 'rsheapdump/analyze';
 async function rightCalls(): Promise<void> {
   const file: string = await writeSnapshot('/tmp/x.heapsnapshot', { gzip: 6 });
   await writeSnapshot((err, name) => void (err ? err.code : name));
-  const summary = await analyzeSnapshot(file);
+  const summary = await analyzeSnapshot(file, { signal: AbortSignal.timeout(1000), onProgress: (phase, f) => void [phase.length, f] });
+  analyze.analyzeSnapshotSync(file, (phase) => void (phase === 'dominators'));
   const total: number = summary.statistics.total;
   const first: string | undefined = summary.classes[0]?.name;
   const same = await analyze.analyzeSnapshot(file);
@@ -31,6 +32,12 @@ function wrongCalls(): void {
   void analyzeSnapshot(42);
   // @ts-expect-error a limit is a number
   void rsheapdump.analyzeCpuProfile('a.cpuprofile', { limit: 'x' });
+  // @ts-expect-error a signal is an AbortSignal
+  void analyzeSnapshot('x', { signal: true });
+  // @ts-expect-error the phases are named
+  void analyzeSnapshot('x', { onProgress: (phase: 'reading') => phase });
+  // @ts-expect-error the blocking twins take no signal
+  void analyze.findLeaksSync('a', 'b', 'c', { signal: AbortSignal.abort() });
   // @ts-expect-error no such code
   void codes.NO_SUCH_CODE;
   // @ts-expect-error capture is not part of rsheapdump/analyze

@@ -7,6 +7,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::error::{check, to_js};
+use napi::threadsafe_function::ThreadsafeFunction;
+
+use super::task::{task_with, Watch};
+use crate::cancel::Cancel;
 use crate::snapshot::diff::{self, Diff};
 use crate::snapshot::leaks::{self, Leaks};
 use crate::snapshot::paths::RetainerPath;
@@ -243,14 +247,17 @@ fn reporter<'a>(f: &'a Option<Function<'_, FnArgs<(String, f64)>, ()>>) -> impl 
 pub struct DiffTask {
     base: PathBuf,
     target: PathBuf,
+    watch: Watch,
 }
 
+#[napi]
 impl Task for DiffTask {
     type Output = crate::error::Result<Diff>;
     type JsValue = JsDiff;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(diff::compare_files(&self.base, &self.target, &|_, _| {}))
+        let w = &self.watch;
+        Ok(diff::compare_files(&self.base, &self.target, &|l, f| w.report(l, f), &w.cancel))
     }
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> Result<JsDiff> {
@@ -260,30 +267,34 @@ impl Task for DiffTask {
 
 /// Compares two snapshots of one process as DevTools' Comparison view does, off the event loop.
 #[napi]
-pub fn diff_snapshots(base: String, target: String) -> AsyncTask<DiffTask> {
-    AsyncTask::new(DiffTask { base: base.into(), target: target.into() })
+pub fn diff_snapshots(base: String, target: String, on_progress: Option<ThreadsafeFunction<FnArgs<(String, f64)>, (), FnArgs<(String, f64)>, Status, false, true>>, signal: Option<AbortSignal>) -> AsyncTask<DiffTask> {
+    let watch = Watch::new(on_progress, signal.as_ref());
+    task_with(DiffTask { base: base.into(), target: target.into(), watch }, signal)
 }
 
 /// Same as `diffSnapshots`, blocking; `onProgress(label, fraction)` is called on this thread.
 #[napi]
 pub fn diff_snapshots_sync(env: Env, base: String, target: String, on_progress: Option<Function<FnArgs<(String, f64)>, ()>>) -> Result<JsDiff> {
     let report = reporter(&on_progress);
-    check(&env, diff::compare_files(base.as_ref(), target.as_ref(), &report)).map(diff_object)
+    check(&env, diff::compare_files(base.as_ref(), target.as_ref(), &report, &Cancel::new())).map(diff_object)
 }
 
 /// `findLeaks` on the libuv thread pool.
 pub struct LeaksTask {
     files: [PathBuf; 3],
     limit: usize,
+    watch: Watch,
 }
 
+#[napi]
 impl Task for LeaksTask {
     type Output = crate::error::Result<Leaks>;
     type JsValue = JsLeaks;
 
     fn compute(&mut self) -> Result<Self::Output> {
         let [a, b, c] = &self.files;
-        Ok(leaks::find_in_files(a, b, c, self.limit, &|_, _| {}))
+        let w = &self.watch;
+        Ok(leaks::find_in_files(a, b, c, self.limit, &|l, f| w.report(l, f), &w.cancel))
     }
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> Result<JsLeaks> {
@@ -294,15 +305,16 @@ impl Task for LeaksTask {
 /// Finds objects allocated after `base`, present in `target` and still alive in `final`,
 /// clustered by retainer path; `limit` clusters at most (0: all). Off the event loop.
 #[napi]
-pub fn find_leaks(base: String, target: String, final_snapshot: String, limit: u32) -> AsyncTask<LeaksTask> {
-    AsyncTask::new(LeaksTask { files: [base.into(), target.into(), final_snapshot.into()], limit: limit as usize })
+pub fn find_leaks(base: String, target: String, final_snapshot: String, limit: u32, on_progress: Option<ThreadsafeFunction<FnArgs<(String, f64)>, (), FnArgs<(String, f64)>, Status, false, true>>, signal: Option<AbortSignal>) -> AsyncTask<LeaksTask> {
+    let watch = Watch::new(on_progress, signal.as_ref());
+    task_with(LeaksTask { files: [base.into(), target.into(), final_snapshot.into()], limit: limit as usize, watch }, signal)
 }
 
 /// Same as `findLeaks`, blocking; `onProgress(label, fraction)` is called on this thread.
 #[napi]
 pub fn find_leaks_sync(env: Env, base: String, target: String, final_snapshot: String, limit: u32, on_progress: Option<Function<FnArgs<(String, f64)>, ()>>) -> Result<JsLeaks> {
     let report = reporter(&on_progress);
-    check(&env, leaks::find_in_files(base.as_ref(), target.as_ref(), final_snapshot.as_ref(), limit as usize, &report)).map(leaks_object)
+    check(&env, leaks::find_in_files(base.as_ref(), target.as_ref(), final_snapshot.as_ref(), limit as usize, &report, &Cancel::new())).map(leaks_object)
 }
 
 /// The query of `retainerPaths`: a class name, or a node id when `class_name` is absent.
@@ -318,14 +330,17 @@ pub struct RetainersTask {
     file: PathBuf,
     query: Query,
     limit: usize,
+    watch: Watch,
 }
 
+#[napi]
 impl Task for RetainersTask {
     type Output = crate::error::Result<Retainers>;
     type JsValue = JsRetainers;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(retainers::find_in_file(&self.file, &self.query, self.limit, &|_, _| {}))
+        let w = &self.watch;
+        Ok(retainers::find_in_file(&self.file, &self.query, self.limit, &|p: Phase, f| w.report(p.as_str(), f), &w.cancel))
     }
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> Result<JsRetainers> {
@@ -336,8 +351,9 @@ impl Task for RetainersTask {
 /// Shortest retainer paths of a class's objects (`className`) or of one node (`id`), off the
 /// event loop; at most `limit` groups (0: all).
 #[napi]
-pub fn retainer_paths(file: String, class_name: Option<String>, id: f64, limit: u32) -> AsyncTask<RetainersTask> {
-    AsyncTask::new(RetainersTask { file: file.into(), query: query(class_name, id), limit: limit as usize })
+pub fn retainer_paths(file: String, class_name: Option<String>, id: f64, limit: u32, on_progress: Option<ThreadsafeFunction<FnArgs<(String, f64)>, (), FnArgs<(String, f64)>, Status, false, true>>, signal: Option<AbortSignal>) -> AsyncTask<RetainersTask> {
+    let watch = Watch::new(on_progress, signal.as_ref());
+    task_with(RetainersTask { file: file.into(), query: query(class_name, id), limit: limit as usize, watch }, signal)
 }
 
 /// Same as `retainerPaths`, blocking; `onProgress(label, fraction)` is called on this thread.
@@ -345,5 +361,5 @@ pub fn retainer_paths(file: String, class_name: Option<String>, id: f64, limit: 
 pub fn retainer_paths_sync(env: Env, file: String, class_name: Option<String>, id: f64, limit: u32, on_progress: Option<Function<FnArgs<(String, f64)>, ()>>) -> Result<JsRetainers> {
     let report = reporter(&on_progress);
     let phase = |p: Phase, f: f64| report(p.as_str(), f);
-    check(&env, retainers::find_in_file(file.as_ref(), &query(class_name, id), limit as usize, &phase)).map(retainers_object)
+    check(&env, retainers::find_in_file(file.as_ref(), &query(class_name, id), limit as usize, &phase, &Cancel::new())).map(retainers_object)
 }

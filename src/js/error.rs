@@ -17,6 +17,10 @@ pub fn to_js(env: &Env, e: &CoreError) -> napi::Error {
 fn build(env: &Env, e: &CoreError) -> napi::Result<napi::Error> {
     let mut obj = env.create_error(napi::Error::new(Status::GenericFailure, e.message.clone()))?;
     obj.set_named_property("code", e.code.as_str())?;
+    if e.code == "ABORT_ERR" {
+        // As Node's own cancelled operations: `err.name === 'AbortError'`.
+        obj.set_named_property("name", "AbortError")?;
+    }
     if let Some(s) = &e.syscall {
         obj.set_named_property("syscall", s.as_str())?;
     }

@@ -7,3 +7,4 @@ pub mod error;
 pub mod profile;
 pub mod signal;
 pub mod snapshot;
+pub mod task;

@@ -6,6 +6,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::error::{check, to_js};
+use napi::threadsafe_function::ThreadsafeFunction;
+
+use super::task::{task_with, Watch};
+use crate::cancel::Cancel;
 use crate::snapshot::{self, summary::Summary, Phase};
 
 /// Heap composition in bytes, as DevTools' Statistics view shows it.
@@ -93,14 +97,17 @@ fn to_object(s: Summary) -> SnapshotSummary {
 /// Parses and analyzes a snapshot file on the libuv thread pool.
 pub struct AnalyzeTask {
     path: PathBuf,
+    watch: Watch,
 }
 
+#[napi]
 impl Task for AnalyzeTask {
     type Output = crate::error::Result<Summary>;
     type JsValue = SnapshotSummary;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(snapshot::summarize_file(&self.path, &|_, _| {}))
+        let w = &self.watch;
+        Ok(snapshot::summarize_file(&self.path, &|p: Phase, f| w.report(p.as_str(), f), &w.cancel))
     }
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> Result<SnapshotSummary> {
@@ -109,9 +116,11 @@ impl Task for AnalyzeTask {
 }
 
 /// Analyzes a `.heapsnapshot` (plain or gzip) off the event loop; resolves to DevTools' Summary.
+/// `onProgress(phase, fraction)` is queued to the event loop as it goes; `signal` aborts it.
 #[napi]
-pub fn analyze_snapshot(path: String) -> AsyncTask<AnalyzeTask> {
-    AsyncTask::new(AnalyzeTask { path: PathBuf::from(path) })
+pub fn analyze_snapshot(path: String, on_progress: Option<ThreadsafeFunction<FnArgs<(String, f64)>, (), FnArgs<(String, f64)>, Status, false, true>>, signal: Option<AbortSignal>) -> AsyncTask<AnalyzeTask> {
+    let watch = Watch::new(on_progress, signal.as_ref());
+    task_with(AnalyzeTask { path: PathBuf::from(path), watch }, signal)
 }
 
 /// Same as `analyzeSnapshot`, blocking; `onProgress(phase, fraction)` is called on this thread.
@@ -123,5 +132,5 @@ pub fn analyze_snapshot_sync(env: Env, path: String, on_progress: Option<Functio
             let _ = f.call((phase.as_str().to_owned(), fraction).into());
         }
     };
-    check(&env, snapshot::summarize_file(std::path::Path::new(&path), &report)).map(to_object)
+    check(&env, snapshot::summarize_file(std::path::Path::new(&path), &report, &Cancel::new())).map(to_object)
 }

@@ -16,6 +16,7 @@ use super::ids::{check_related, IdSet};
 use super::interfaces::{self, Interface};
 use super::summary::class_keys;
 use super::{classes, load_file, Phase};
+use crate::cancel::Cancel;
 use crate::error::Result;
 
 /// One row of the Comparison view.
@@ -189,10 +190,12 @@ pub fn compare(mut base: Analysis, target: &Analysis, what: &str) -> Result<Diff
 /// Parses and analyzes both files (in parallel) and compares them. `progress` gets a label
 /// (`target parsing`, `target dominators`, ...) and a fraction; it is only called on this
 /// thread (the base is read on a helper thread, silently), so it need not be `Sync`.
-pub fn compare_files(base: &Path, target: &Path, progress: &dyn Fn(&str, f64)) -> Result<Diff> {
+pub fn compare_files(base: &Path, target: &Path, progress: &dyn Fn(&str, f64), cancel: &Cancel) -> Result<Diff> {
     let load = |path: &Path, report: &dyn Fn(Phase, f64)| -> Result<Analysis> {
-        let g = load_file(path, report)?;
-        Ok(analysis::analyze(g, report))
+        let g = load_file(path, report, cancel)?;
+        let a = analysis::analyze(g, report);
+        cancel.check()?;
+        Ok(a)
     };
     let silent = |_: Phase, _: f64| {};
     let (a, b) = std::thread::scope(|s| {

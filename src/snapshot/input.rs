@@ -51,6 +51,8 @@ pub struct Input<'p> {
     direct_chunk: usize,
     /// When set (by another thread), the input ends at the next chunk.
     cancel: Option<Arc<AtomicBool>>,
+    /// When cancelled (by the caller, from another thread), the next chunk is an `ABORT_ERR`.
+    abort: Option<crate::cancel::Cancel>,
 }
 
 /// Counts the bytes that pass through, so progress can be reported in file bytes even for gzip.
@@ -130,6 +132,7 @@ impl<'p> Input<'p> {
             pending_error: None,
             direct_chunk: CHUNK,
             cancel: None,
+            abort: None,
         })
     }
 
@@ -140,7 +143,7 @@ impl<'p> Input<'p> {
         let raw_read = Arc::new(AtomicU64::new(0));
         let cur = Counting { inner: io::Cursor::new(bytes), count: raw_read.clone() };
         let reader: Box<dyn Read + Send> = if gzip { Box::new(MultiGzDecoder::new(cur)) } else { Box::new(cur) };
-        Input { source: Source::Direct(reader), buf: Vec::new(), pos: 0, base: 0, eof: false, gzip, path: None, raw_read, raw_total, progress: None, pending_error: None, direct_chunk: 1 << 16, cancel: None }
+        Input { source: Source::Direct(reader), buf: Vec::new(), pos: 0, base: 0, eof: false, gzip, path: None, raw_read, raw_total, progress: None, pending_error: None, direct_chunk: 1 << 16, cancel: None, abort: None }
     }
 
     /// Streams a plain (not gzip) file from byte `offset` on, read inline in big chunks; offsets
@@ -171,6 +174,7 @@ impl<'p> Input<'p> {
             pending_error: None,
             direct_chunk: CHUNK,
             cancel,
+            abort: None,
         })
     }
 
@@ -227,6 +231,11 @@ impl<'p> Input<'p> {
                 return Ok(false);
             }
         }
+    }
+
+    /// Fails the next read with `ABORT_ERR` once `c` is cancelled.
+    pub fn set_abort(&mut self, c: crate::cancel::Cancel) {
+        self.abort = Some(c);
     }
 
     /// Reports the fraction of the file read after every chunk.
@@ -296,6 +305,9 @@ impl<'p> Input<'p> {
         }
         if self.eof || self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Ok(false);
+        }
+        if let Some(a) = &self.abort {
+            a.check()?;
         }
         self.base += self.buf.len() as u64;
         // The used chunk is refilled (a `Direct` source) or goes back to the reader thread:

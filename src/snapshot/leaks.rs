@@ -18,6 +18,7 @@ use super::ids::{check_related, IdSet};
 use super::paths::{signature, Describer, RetainerPath, ShortestPaths};
 use super::summary::class_keys;
 use super::{load_file, Phase};
+use crate::cancel::Cancel;
 use crate::error::Result;
 
 /// How many ids a cluster lists.
@@ -207,16 +208,16 @@ pub fn find(base: &IdSet, target: &IdSet, fin: &Analysis, limit: usize, node_cou
 /// Reads the three snapshots and finds the leaks. The baseline and target are reduced to id sets
 /// on a helper thread (one at a time, so at most one of their graphs is in memory) while this
 /// thread parses and analyzes the final snapshot; `progress` is only called on this thread.
-pub fn find_in_files(base: &Path, target: &Path, fin: &Path, limit: usize, progress: &dyn Fn(&str, f64)) -> Result<Leaks> {
+pub fn find_in_files(base: &Path, target: &Path, fin: &Path, limit: usize, progress: &dyn Fn(&str, f64), cancel: &Cancel) -> Result<Leaks> {
     let ids_of = |path: &Path| -> Result<(IdSet, u64)> {
-        let g = load_file(path, &|_, _| {})?;
+        let g = load_file(path, &|_, _| {}, cancel)?;
         Ok((IdSet::from_graph(&g), g.node_count() as u64))
     };
     let both = || -> Result<((IdSet, u64), (IdSet, u64))> { Ok((ids_of(base)?, ids_of(target)?)) };
     let (sets, analysis) = std::thread::scope(|s| {
         let t = std::thread::Builder::new().name("rsheapdump-leaks-ids".into()).spawn_scoped(s, both).ok();
         let report = |p: Phase, f: f64| progress(&format!("final {}", p.as_str()), f);
-        let a = load_file(fin, &report).map(|g| analysis::analyze(g, &report));
+        let a = load_file(fin, &report, cancel).map(|g| analysis::analyze(g, &report));
         // The id sets may still be coming (they are read on the helper thread, which cannot
         // report): say what is being waited for.
         progress("baseline and target", 0.0);
@@ -229,6 +230,7 @@ pub fn find_in_files(base: &Path, target: &Path, fin: &Path, limit: usize, progr
     });
     let ((base_ids, base_nodes), (target_ids, target_nodes)) = sets?;
     let a = analysis?;
+    cancel.check()?;
     progress("leaks", 0.0);
     check_related(&base_ids, &a.graph, &format!("'{}' and '{}'", base.display(), fin.display()))?;
     check_related(&target_ids, &a.graph, &format!("'{}' and '{}'", target.display(), fin.display()))?;

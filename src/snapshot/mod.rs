@@ -36,6 +36,7 @@ mod tests;
 
 use std::path::Path;
 
+use crate::cancel::Cancel;
 use crate::error::Result;
 
 /// A stage of the analysis, for progress reports.
@@ -76,23 +77,28 @@ pub(crate) fn trace(step: &str, since: std::time::Instant) {
     }
 }
 
-/// Parses a snapshot file (plain or gzip) into a graph.
-pub fn load_file(path: &Path, progress: &dyn Fn(Phase, f64)) -> Result<graph::Graph> {
+/// Parses a snapshot file (plain or gzip) into a graph; stops with `ABORT_ERR` at the next chunk
+/// read once `cancel` is set.
+pub fn load_file(path: &Path, progress: &dyn Fn(Phase, f64), cancel: &Cancel) -> Result<graph::Graph> {
     let report = |f: f64| progress(Phase::Parsing, f);
     let mut inp = input::Input::open(path)?;
     inp.set_progress(&report);
-    parse::parse(&mut inp)
+    inp.set_abort(cancel.clone());
+    let g = parse::parse(&mut inp)?;
+    cancel.check()?;
+    Ok(g)
 }
 
 /// Parses and analyzes a snapshot file and returns DevTools' Summary.
-pub fn summarize_file(path: &Path, progress: &dyn Fn(Phase, f64)) -> Result<summary::Summary> {
+pub fn summarize_file(path: &Path, progress: &dyn Fn(Phase, f64), cancel: &Cancel) -> Result<summary::Summary> {
     let t = std::time::Instant::now();
-    let g = load_file(path, progress)?;
+    let g = load_file(path, progress, cancel)?;
     trace("parse", t);
     let (a, prepared) = analysis::analyze_with(g, progress, summary::prepare, |mut p, d, tree| {
         summary::class_retained_in(&mut p, tree, d.self_sizes);
         p
     });
+    cancel.check()?;
     let t = std::time::Instant::now();
     let s = summary::complete(&a, prepared);
     trace("summary", t);

@@ -8,6 +8,7 @@ use std::path::Path;
 use super::graph::Graph;
 use super::paths::{signature, Describer, RetainerPath, ShortestPaths};
 use super::{classes, dom_state, interfaces, load_file, Phase};
+use crate::cancel::Cancel;
 use crate::error::{Error, Result};
 
 /// What to find the retainers of.
@@ -68,8 +69,8 @@ pub fn find(mut g: Graph, q: &Query, limit: usize) -> Result<Retainers> {
 }
 
 /// Parses `path` and answers `q`.
-pub fn find_in_file(path: &Path, q: &Query, limit: usize, progress: &dyn Fn(Phase, f64)) -> Result<Retainers> {
-    let g = load_file(path, progress)?;
+pub fn find_in_file(path: &Path, q: &Query, limit: usize, progress: &dyn Fn(Phase, f64), cancel: &Cancel) -> Result<Retainers> {
+    let g = load_file(path, progress, cancel)?;
     progress(Phase::Graph, 0.0);
     let r = find(g, q, limit);
     progress(Phase::Graph, 1.0);

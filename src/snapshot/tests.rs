@@ -5,7 +5,7 @@ use super::bits::Bits;
 use super::graph::Graph;
 use super::input::Input;
 use super::summary::Summary;
-use super::{analysis, dominators, essential, flags, parse, summarize_bytes};
+use super::{analysis, dominators, essential, flags, parse, summarize_bytes, Phase};
 
 const NODE_TYPES: &str = r#"["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"]"#;
 const EDGE_TYPES: &str = r#"["context","element","property","internal","hidden","shortcut","weak"]"#;
@@ -322,7 +322,7 @@ fn class_retained_by_dfs_number_equals_the_walk_by_node() {
         let text = b.json();
         let path = dir.join(format!("r{round}.heapsnapshot"));
         std::fs::write(&path, &text).unwrap();
-        let by_dfs = super::summarize_file(&path, &|_, _| {}).expect("parses");
+        let by_dfs = super::summarize_file(&path, &|_, _| {}, &crate::cancel::Cancel::new()).expect("parses");
         let by_node = summarize_bytes(text.into_bytes()).expect("parses");
         assert_eq!((&by_dfs.classes, &by_dfs.statistics), (&by_node.classes, &by_node.statistics), "round {round}");
     }
@@ -450,7 +450,7 @@ fn class_retained_counts_each_class_again_in_sibling_subtrees() {
     let by_node = summarize_bytes(text.clone().into_bytes()).unwrap();
     let path = std::env::temp_dir().join(format!("rsheapdump-siblings-{}.heapsnapshot", std::process::id()));
     std::fs::write(&path, &text).unwrap();
-    let by_dfs = super::summarize_file(&path, &|_, _| {}).unwrap();
+    let by_dfs = super::summarize_file(&path, &|_, _| {}, &crate::cancel::Cancel::new()).unwrap();
     std::fs::remove_file(&path).ok();
     for s in [by_node, by_dfs] {
         let a = class(&s, "A");
@@ -605,7 +605,7 @@ fn thousands_of_mutated_snapshots_never_panic() {
 #[ignore]
 fn bench_file() {
     let Some(path) = std::env::var_os("RSHEAPDUMP_BENCH_FILE") else { return };
-    let s = super::summarize_file(std::path::Path::new(&path), &|_, _| {}).expect("analyzes");
+    let s = super::summarize_file(std::path::Path::new(&path), &|_, _| {}, &crate::cancel::Cancel::new()).expect("analyzes");
     eprintln!("{} classes, total {}", s.classes.len(), s.statistics.total);
 }
 
@@ -644,7 +644,7 @@ fn bench_parse() {
     let runs: usize = std::env::var("RSHEAPDUMP_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     for _ in 0..runs {
         let t = std::time::Instant::now();
-        let g = super::load_file(std::path::Path::new(&path), &|_, _| {}).expect("parses");
+        let g = super::load_file(std::path::Path::new(&path), &|_, _| {}, &crate::cancel::Cancel::new()).expect("parses");
         eprintln!("parse {:.0} ms, {} nodes", t.elapsed().as_secs_f64() * 1000.0, g.node_count());
     }
 }
@@ -686,7 +686,7 @@ fn edges_read_ahead_match_a_sequential_parse() {
         let text = big_snapshot_text(n, declared);
         let path = dir.join(format!("s{k}.heapsnapshot"));
         std::fs::write(&path, &text).unwrap();
-        let from_file = super::summarize_file(&path, &|_, _| {}).expect("file parses");
+        let from_file = super::summarize_file(&path, &|_, _| {}, &crate::cancel::Cancel::new()).expect("file parses");
         let from_bytes = summarize_bytes(text.clone().into_bytes()).expect("bytes parse");
         assert_eq!(from_file.classes, from_bytes.classes, "declared {declared}");
         assert_eq!(from_file.statistics, from_bytes.statistics);
@@ -696,7 +696,7 @@ fn edges_read_ahead_match_a_sequential_parse() {
         let bad_node = text.replacen("\n,3,", "\n,3x,", 1);
         for bad in [text[..text.len() * 3 / 4].to_string(), text.replacen("\n,2,4,", "\n,2,4,9", 1), text.replacen("\n,2,4,7", "\n,2,4,8", 1), bad_node] {
             std::fs::write(&path, &bad).unwrap();
-            let a = super::summarize_file(&path, &|_, _| {}).unwrap_err();
+            let a = super::summarize_file(&path, &|_, _| {}, &crate::cancel::Cancel::new()).unwrap_err();
             let b = summarize_bytes(bad.into_bytes()).unwrap_err();
             assert_eq!((a.code, a.offset, &a.message.replace(&path.display().to_string(), "")), (b.code, b.offset, &b.message), "declared {declared}");
         }
@@ -730,7 +730,7 @@ fn members_after_the_edges_read_ahead_match_a_sequential_parse() {
     for (what, text) in layouts {
         let path = dir.join("t.heapsnapshot");
         std::fs::write(&path, &text).unwrap();
-        let from_file = super::summarize_file(&path, &|_, _| {});
+        let from_file = super::summarize_file(&path, &|_, _| {}, &crate::cancel::Cancel::new());
         let from_bytes = summarize_bytes(text.into_bytes());
         match (from_file, from_bytes) {
             (Ok(a), Ok(b)) => {
@@ -747,4 +747,30 @@ fn members_after_the_edges_read_ahead_match_a_sequential_parse() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_cancel_stops_the_parse_at_the_next_chunk_with_abort_err() {
+    let dir = std::env::temp_dir().join(format!("rsheapdump-cancel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Several chunks of input, so there is a next chunk to stop at.
+    let path = dir.join("big.heapsnapshot");
+    std::fs::write(&path, big_snapshot_text(200_000, 200_000)).unwrap();
+    let cancel = crate::cancel::Cancel::new();
+    let last = std::cell::Cell::new(0.0f64);
+    let reports = std::cell::Cell::new(0);
+    // Cancelled at the first progress report, as an AbortSignal would fire from another thread.
+    let progress = |_: Phase, f: f64| {
+        reports.set(reports.get() + 1);
+        last.set(f);
+        cancel.cancel();
+    };
+    let e = super::summarize_file(&path, &progress, &cancel).unwrap_err();
+    assert_eq!(e.code, "ABORT_ERR", "{}", e.message);
+    assert_eq!(reports.get(), 1, "no chunk is read after the cancel");
+    assert!(last.get() < 1.0, "stopped before the end of the file ({})", last.get());
+    // Set before the start: nothing is parsed at all.
+    let e = super::load_file(&path, &|_, _| panic!("no progress once cancelled"), &cancel).unwrap_err();
+    assert_eq!(e.code, "ABORT_ERR");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
