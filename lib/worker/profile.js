@@ -11,7 +11,6 @@
 // These functions are safe to call outside the job queue (e.g. from a signal handler in this
 // worker): profiler commands emit no chunk events, so they cannot interleave with a snapshot's.
 
-const path = require('node:path');
 const native = require('../native');
 const { post } = require('./session');
 const { rsError, invalidArgValue } = require('../errors');
