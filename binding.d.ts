@@ -25,7 +25,7 @@ export declare function analyzeHeapProfileSync(path: unknown, options?: ProfileO
  * Analyzes a `.heapsnapshot` (plain or gzip) off the event loop; resolves to DevTools' Summary.
  * `onProgress(phase, fraction)` is queued to the event loop as it goes; `signal` aborts it.
  */
-export declare function analyzeSnapshot(path: string, onProgress?: (((arg0: string, arg1: number) => void)) | undefined | null, signal?: AbortSignal | undefined | null): Promise<SnapshotSummary>
+export declare function analyzeSnapshot(path: string, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<SnapshotSummary>
 
 /** Same as `analyzeSnapshot`, blocking; `onProgress(phase, fraction)` is called on this thread. */
 export declare function analyzeSnapshotSync(path: string, onProgress?: ((arg0: string, arg1: number) => void) | undefined | null): SnapshotSummary
@@ -51,7 +51,7 @@ export interface ClassDiff {
 }
 
 /** Compares two snapshots of one process as DevTools' Comparison view does, off the event loop. */
-export declare function diffSnapshots(base: string, target: string, onProgress?: (((arg0: string, arg1: number) => void)) | undefined | null, signal?: AbortSignal | undefined | null): Promise<SnapshotDiff>
+export declare function diffSnapshots(base: string, target: string, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<SnapshotDiff>
 
 /** Same as `diffSnapshots`, blocking; `onProgress(label, fraction)` is called on this thread. */
 export declare function diffSnapshotsSync(base: string, target: string, onProgress?: ((arg0: string, arg1: number) => void) | undefined | null): SnapshotDiff
@@ -60,7 +60,7 @@ export declare function diffSnapshotsSync(base: string, target: string, onProgre
  * Finds objects allocated after `base`, present in `target` and still alive in `final`,
  * clustered by retainer path; `limit` clusters at most (0: all). Off the event loop.
  */
-export declare function findLeaks(base: string, target: string, finalSnapshot: string, limit: number, onProgress?: (((arg0: string, arg1: number) => void)) | undefined | null, signal?: AbortSignal | undefined | null): Promise<LeakReport>
+export declare function findLeaks(base: string, target: string, finalSnapshot: string, limit: number, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<LeakReport>
 
 /** Same as `findLeaks`, blocking; `onProgress(label, fraction)` is called on this thread. */
 export declare function findLeaksSync(base: string, target: string, finalSnapshot: string, limit: number, onProgress?: ((arg0: string, arg1: number) => void) | undefined | null): LeakReport
@@ -228,7 +228,7 @@ export interface RetainerPath {
  * Shortest retainer paths of a class's objects (`className`) or of one node (`id`), off the
  * event loop; at most `limit` groups (0: all).
  */
-export declare function retainerPaths(file: string, className: string | undefined | null, id: number, limit: number, onProgress?: (((arg0: string, arg1: number) => void)) | undefined | null, signal?: AbortSignal | undefined | null): Promise<RetainerPaths>
+export declare function retainerPaths(file: string, className: string | undefined | null, id: number, limit: number, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<RetainerPaths>
 
 /** What `retainerPaths` resolves to. */
 export interface RetainerPaths {

@@ -7,9 +7,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::error::{check, to_js};
-use napi::threadsafe_function::ThreadsafeFunction;
-
-use super::task::{task_with, Watch};
+use super::task::{task_with, ProgressFn, Watch};
 use crate::cancel::Cancel;
 use crate::snapshot::diff::{self, Diff};
 use crate::snapshot::leaks::{self, Leaks};
@@ -267,7 +265,7 @@ impl Task for DiffTask {
 
 /// Compares two snapshots of one process as DevTools' Comparison view does, off the event loop.
 #[napi]
-pub fn diff_snapshots(base: String, target: String, on_progress: Option<ThreadsafeFunction<FnArgs<(String, f64)>, (), FnArgs<(String, f64)>, Status, false, true>>, signal: Option<AbortSignal>) -> AsyncTask<DiffTask> {
+pub fn diff_snapshots(base: String, target: String, #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<DiffTask> {
     let watch = Watch::new(on_progress, signal.as_ref());
     task_with(DiffTask { base: base.into(), target: target.into(), watch }, signal)
 }
@@ -305,7 +303,7 @@ impl Task for LeaksTask {
 /// Finds objects allocated after `base`, present in `target` and still alive in `final`,
 /// clustered by retainer path; `limit` clusters at most (0: all). Off the event loop.
 #[napi]
-pub fn find_leaks(base: String, target: String, final_snapshot: String, limit: u32, on_progress: Option<ThreadsafeFunction<FnArgs<(String, f64)>, (), FnArgs<(String, f64)>, Status, false, true>>, signal: Option<AbortSignal>) -> AsyncTask<LeaksTask> {
+pub fn find_leaks(base: String, target: String, final_snapshot: String, limit: u32, #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<LeaksTask> {
     let watch = Watch::new(on_progress, signal.as_ref());
     task_with(LeaksTask { files: [base.into(), target.into(), final_snapshot.into()], limit: limit as usize, watch }, signal)
 }
@@ -351,7 +349,7 @@ impl Task for RetainersTask {
 /// Shortest retainer paths of a class's objects (`className`) or of one node (`id`), off the
 /// event loop; at most `limit` groups (0: all).
 #[napi]
-pub fn retainer_paths(file: String, class_name: Option<String>, id: f64, limit: u32, on_progress: Option<ThreadsafeFunction<FnArgs<(String, f64)>, (), FnArgs<(String, f64)>, Status, false, true>>, signal: Option<AbortSignal>) -> AsyncTask<RetainersTask> {
+pub fn retainer_paths(file: String, class_name: Option<String>, id: f64, limit: u32, #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<RetainersTask> {
     let watch = Watch::new(on_progress, signal.as_ref());
     task_with(RetainersTask { file: file.into(), query: query(class_name, id), limit: limit as usize, watch }, signal)
 }

@@ -6,9 +6,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::error::{check, to_js};
-use napi::threadsafe_function::ThreadsafeFunction;
-
-use super::task::{task_with, Watch};
+use super::task::{task_with, ProgressFn, Watch};
 use crate::cancel::Cancel;
 use crate::snapshot::{self, summary::Summary, Phase};
 
@@ -118,7 +116,7 @@ impl Task for AnalyzeTask {
 /// Analyzes a `.heapsnapshot` (plain or gzip) off the event loop; resolves to DevTools' Summary.
 /// `onProgress(phase, fraction)` is queued to the event loop as it goes; `signal` aborts it.
 #[napi]
-pub fn analyze_snapshot(path: String, on_progress: Option<ThreadsafeFunction<FnArgs<(String, f64)>, (), FnArgs<(String, f64)>, Status, false, true>>, signal: Option<AbortSignal>) -> AsyncTask<AnalyzeTask> {
+pub fn analyze_snapshot(path: String, #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<AnalyzeTask> {
     let watch = Watch::new(on_progress, signal.as_ref());
     task_with(AnalyzeTask { path: PathBuf::from(path), watch }, signal)
 }

@@ -521,7 +521,7 @@ fn bad_input_is_a_parse_error_with_offset_and_hint() {
         (br#"{"snapshot":{"meta":{}},"nodes":[]}"#.to_vec(), "node_fields"),
         (good.replacen(r#""nodes":["#, r#""nodes":["x","#, 1).into_bytes(), "expected a number"),
         (good.replacen(r#""strings":["#, r#""strings":[1,"#, 1).into_bytes(), "expected a string"),
-        ([&good.as_bytes()[..], b"garbage"].concat(), "after the end"),
+        ([good.as_bytes(), b"garbage"].concat(), "after the end"),
         (b"[1,2,3]".to_vec(), "expected '{'"),
     ];
     for (bytes, needle) in cases {
