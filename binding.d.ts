@@ -36,15 +36,15 @@ export interface ClassDiff {
   name: string
   /** DevTools' class key. */
   key: string
-  /** Objects new in the second snapshot. */
+  /** Objects of the second snapshot the first does not have (`# New`). */
   newCount: number
-  /** Objects of the first snapshot gone from the second. */
+  /** Objects of the first snapshot gone from the second (`# Deleted`). */
   deletedCount: number
   /** New minus deleted. */
   countDelta: number
-  /** Shallow size of the new objects. */
+  /** Shallow size of the new objects (`Alloc. Size`). */
   allocSize: number
-  /** Shallow size of the deleted objects. */
+  /** Shallow size of the deleted objects (`Freed Size`). */
   freedSize: number
   /** Allocated minus freed. */
   sizeDelta: number
@@ -278,17 +278,17 @@ export declare function sinkWrite(id: number, chunk: string | Buffer): void
 
 /** One row of DevTools' Summary view. */
 export interface SnapshotClass {
-  /** Constructor (class) name. */
+  /** Constructor name (`Function` for closures, `(string)`, `{a, b}` for plain objects...). */
   name: string
-  /** DevTools' class key (`,Name` or `script,line,column,Name`). */
+  /** DevTools' class key: `,Name`, or `scriptId,line,column,Name` for classes split by location. */
   key: string
   /** Objects with a non-zero shallow size. */
   count: number
   /** Sum of shallow sizes. */
   shallowSize: number
-  /** Retained size of the class. */
+  /** Retained size of the class (objects dominated by another of the same class counted once). */
   retainedSize: number
-  /** Smallest distance from the roots. */
+  /** Smallest distance from the GC roots (system-only objects from 100000000). */
   distance: number
 }
 

@@ -1,4 +1,38 @@
-// Types for rsheapdump's public API.
+// Types of rsheapdump's public API: what JavaScript adds (argument shapes, options, overloads).
+// What the native analyzers resolve to is declared once, from the Rust structs that produce it,
+// in the generated binding.d.ts.
+
+import type {
+  ClassDiff,
+  SnapshotStatistics,
+  SnapshotClass,
+  SnapshotSummary,
+  SnapshotDiff,
+  RetainerPathStep,
+  RetainerPath,
+  RetainerGroup,
+  LeakCluster,
+  LeakClass,
+  LeakReport,
+  RetainerPaths,
+} from './binding'
+
+export type {
+  SnapshotStatistics,
+  SnapshotClass,
+  SnapshotSummary,
+  SnapshotDiff,
+  RetainerPathStep,
+  RetainerPath,
+  RetainerGroup,
+  LeakCluster,
+  LeakClass,
+  LeakReport,
+  RetainerPaths,
+}
+
+/** One row of DevTools' Comparison view ({@link diffSnapshots}). */
+export type SnapshotClassDiff = ClassDiff
 
 /** Options of {@link writeSnapshot}. */
 export interface WriteSnapshotOptions {
@@ -21,43 +55,6 @@ export function writeSnapshot(filename?: string, options?: WriteSnapshotOptions,
 export function writeSnapshot(filename: string, callback: WriteSnapshotCallback): Promise<string>
 export function writeSnapshot(options: WriteSnapshotOptions, callback?: WriteSnapshotCallback): Promise<string>
 export function writeSnapshot(callback: WriteSnapshotCallback): Promise<string>
-
-/** Heap composition in bytes, as the Statistics view of Chrome DevTools' Memory panel shows it. */
-export interface SnapshotStatistics {
-  /** The root's retained size plus native memory outside the graph. */
-  total: number
-  /** Total minus native. */
-  v8heap: number
-  native: number
-  code: number
-  strings: number
-  jsArrays: number
-  typedArrays: number
-  system: number
-}
-
-/** One row of DevTools' Summary view. */
-export interface SnapshotClass {
-  /** Constructor name (`Function` for closures, `(string)`, `{a, b}` for plain objects...). */
-  name: string
-  /** DevTools' class key: `,Name`, or `scriptId,line,column,Name` for classes split by location. */
-  key: string
-  /** Objects with a non-zero shallow size. */
-  count: number
-  shallowSize: number
-  /** Retained size of the class (objects dominated by another of the same class counted once). */
-  retainedSize: number
-  /** Smallest distance from the GC roots (system-only objects from 100000000). */
-  distance: number
-}
-
-/** What {@link analyzeSnapshot} resolves to. */
-export interface SnapshotSummary {
-  statistics: SnapshotStatistics
-  classes: SnapshotClass[]
-  nodeCount: number
-  edgeCount: number
-}
 
 /** A stage of a snapshot's analysis, as progress reports name it. */
 export type AnalysisPhase = 'parsing' | 'graph' | 'dominators'
@@ -87,33 +84,6 @@ export function analyzeSnapshot(path: string, options?: AnalysisOptions<Analysis
 /** Blocking twin of {@link analyzeSnapshot}. (A bare `onProgress` function in place of the options is still accepted.) */
 export function analyzeSnapshotSync(path: string, options?: SyncAnalysisOptions<AnalysisPhase> | SyncAnalysisOptions<AnalysisPhase>['onProgress']): SnapshotSummary
 
-/** One row of DevTools' Comparison view ({@link diffSnapshots}). */
-export interface SnapshotClassDiff {
-  name: string
-  /** DevTools' class key (`,Name` or `scriptId,line,column,Name`). */
-  key: string
-  /** Objects of the second snapshot the first does not have (`# New`). */
-  newCount: number
-  /** Objects of the first snapshot gone from the second (`# Deleted`). */
-  deletedCount: number
-  countDelta: number
-  /** Shallow size of the new objects (`Alloc. Size`). */
-  allocSize: number
-  /** Shallow size of the deleted objects (`Freed Size`). */
-  freedSize: number
-  sizeDelta: number
-}
-
-/** What {@link diffSnapshots} resolves to. */
-export interface SnapshotDiff {
-  /** Changed classes only, largest size delta first. */
-  classes: SnapshotClassDiff[]
-  baseNodeCount: number
-  targetNodeCount: number
-  /** Object ids present in both snapshots. */
-  sharedIds: number
-}
-
 /**
  * Compares two snapshots of one process as DevTools' Comparison view does (objects matched by id),
  * off the event loop. Snapshots of different processes reject with
@@ -122,60 +92,6 @@ export interface SnapshotDiff {
 export function diffSnapshots(base: string, target: string, options?: AnalysisOptions): Promise<SnapshotDiff>
 /** Blocking twin of {@link diffSnapshots}. */
 export function diffSnapshotsSync(base: string, target: string, options?: SyncAnalysisOptions | SyncAnalysisOptions['onProgress']): SnapshotDiff
-
-/** One step of a retainer path, from a GC root towards the object. */
-export interface RetainerPathStep {
-  /** How the previous node holds this one: a property name, `[3]`, a closure variable... Absent on the first step. */
-  edge?: string
-  /** `property`, `element`, `context`, `internal`, `hidden`, `shortcut`. */
-  edgeType?: string
-  /** The node's snapshot id (`@id` in DevTools). */
-  id: number
-  /** Class as DevTools names it. */
-  className: string
-  /** The node's own name (constructor, function name, string text), at most 80 characters. */
-  name: string
-  /** `object`, `closure`, `array`, `synthetic`, `hidden`... */
-  nodeType: string
-  /** The constructor's source location `script:line:column` (one-based), where the snapshot has it. */
-  location?: string
-}
-
-/** A shortest retainer path from a GC root (strong edges only). */
-export interface RetainerPath {
-  steps: RetainerPathStep[]
-  /** The path was longer than 512 steps and its root side was cut. */
-  truncated: boolean
-}
-
-/** Leak roots of one class that share a retainer path shape. */
-export interface LeakCluster {
-  className: string
-  key: string
-  /** Leaked objects in the cluster (not counting leaked objects they retain). */
-  count: number
-  /** Their retained size together (they do not dominate each other). */
-  retainedSize: number
-  shallowSize: number
-  /** Ids of the first ones (at most 10) in the final snapshot. */
-  ids: number[]
-  /** The shortest retainer path of the first one. */
-  path: RetainerPath
-}
-
-/** What {@link findLeaks} resolves to. */
-export interface LeakReport {
-  /** Largest retained size first. */
-  clusters: LeakCluster[]
-  omittedClusters: number
-  /** Every leaked object per class (leak roots and what they hold), most first. */
-  classes: { name: string; key: string; count: number; shallowSize: number }[]
-  leakedObjects: number
-  leakRoots: number
-  retainedSize: number
-  /** Nodes in the baseline, target and final snapshots. */
-  nodeCounts: number[]
-}
 
 /**
  * memlab's three-snapshot leak model, deterministic: objects allocated after `base`, present in
@@ -196,14 +112,6 @@ export interface FindLeaksOptions extends AnalysisOptions {
 export type RetainerQuery = ({ className: string; id?: undefined } | { id: number; className?: undefined }) & {
   /** Groups (class) or paths (id) to return; default 10 / 5, 0 = all. */
   limit?: number
-}
-
-/** What {@link retainerPaths} resolves to. */
-export interface RetainerPaths {
-  matched: number
-  /** Class: most objects first. Id: one path per direct retainer, nearest first. */
-  groups: { count: number; ids: number[]; path?: RetainerPath }[]
-  omitted: number
 }
 
 /**

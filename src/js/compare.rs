@@ -70,15 +70,15 @@ pub struct JsClassDiff {
     pub name: String,
     /// DevTools' class key.
     pub key: String,
-    /// Objects new in the second snapshot.
+    /// Objects of the second snapshot the first does not have (`# New`).
     pub new_count: f64,
-    /// Objects of the first snapshot gone from the second.
+    /// Objects of the first snapshot gone from the second (`# Deleted`).
     pub deleted_count: f64,
     /// New minus deleted.
     pub count_delta: f64,
-    /// Shallow size of the new objects.
+    /// Shallow size of the new objects (`Alloc. Size`).
     pub alloc_size: f64,
-    /// Shallow size of the deleted objects.
+    /// Shallow size of the deleted objects (`Freed Size`).
     pub freed_size: f64,
     /// Allocated minus freed.
     pub size_delta: f64,

@@ -35,17 +35,17 @@ pub struct SnapshotStatistics {
 /// One row of DevTools' Summary view.
 #[napi(object)]
 pub struct SnapshotClass {
-    /// Constructor (class) name.
+    /// Constructor name (`Function` for closures, `(string)`, `{a, b}` for plain objects...).
     pub name: String,
-    /// DevTools' class key (`,Name` or `script,line,column,Name`).
+    /// DevTools' class key: `,Name`, or `scriptId,line,column,Name` for classes split by location.
     pub key: String,
     /// Objects with a non-zero shallow size.
     pub count: f64,
     /// Sum of shallow sizes.
     pub shallow_size: f64,
-    /// Retained size of the class.
+    /// Retained size of the class (objects dominated by another of the same class counted once).
     pub retained_size: f64,
-    /// Smallest distance from the roots.
+    /// Smallest distance from the GC roots (system-only objects from 100000000).
     pub distance: f64,
 }
 
