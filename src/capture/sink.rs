@@ -11,8 +11,11 @@ use crate::error::{Error, Result};
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
-fn registry() -> &'static Mutex<HashMap<u32, Arc<Mutex<Option<Writer>>>>> {
-    static REG: std::sync::OnceLock<Mutex<HashMap<u32, Arc<Mutex<Option<Writer>>>>>> = std::sync::OnceLock::new();
+/// One open writer; `None` once finished or aborted by a thread that got it first.
+type Slot = Arc<Mutex<Option<Writer>>>;
+
+fn registry() -> &'static Mutex<HashMap<u32, Slot>> {
+    static REG: std::sync::OnceLock<Mutex<HashMap<u32, Slot>>> = std::sync::OnceLock::new();
     REG.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
@@ -20,7 +23,7 @@ fn unknown(id: u32) -> Error {
     Error::new("ERR_RSHEAPDUMP_SINK", format!("no open sink with id {id} (it was already finished or aborted)"))
 }
 
-fn lookup(id: u32) -> Result<Arc<Mutex<Option<Writer>>>> {
+fn lookup(id: u32) -> Result<Slot> {
     registry().lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned().ok_or_else(|| unknown(id))
 }
 

@@ -65,13 +65,7 @@ impl Writer {
             }
         }
         let partial = partial_path(path);
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&partial)
-            .map_err(|e| Error::io(&e, "open", path))?;
+        let file = OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&partial).map_err(|e| Error::io(&e, "open", path))?;
         // A stale partial file from a crash keeps its old mode through O_CREAT; force 0600.
         use std::os::unix::fs::PermissionsExt;
         if let Err(e) = file.set_permissions(fs::Permissions::from_mode(0o600)) {

@@ -15,7 +15,6 @@ use crate::snapshot::paths::RetainerPath;
 use crate::snapshot::retainers::{self, Query, Retainers};
 use crate::snapshot::Phase;
 
-
 /// One step of a retainer path.
 #[napi(object, js_name = "RetainerPathStep")]
 pub struct JsPathStep {
@@ -186,11 +185,7 @@ fn leaks_object(l: Leaks) -> JsLeaks {
             })
             .collect(),
         omitted_clusters: l.omitted_clusters as f64,
-        classes: l
-            .classes
-            .into_iter()
-            .map(|c| JsLeakClass { name: c.name, key: c.key, count: c.count as f64, shallow_size: c.shallow_size })
-            .collect(),
+        classes: l.classes.into_iter().map(|c| JsLeakClass { name: c.name, key: c.key, count: c.count as f64, shallow_size: c.shallow_size }).collect(),
         leaked_objects: l.leaked_objects as f64,
         leak_roots: l.leak_roots as f64,
         retained_size: l.retained_size,
@@ -265,7 +260,12 @@ impl Task for DiffTask {
 
 /// Compares two snapshots of one process as DevTools' Comparison view does, off the event loop.
 #[napi]
-pub fn diff_snapshots(base: String, target: String, #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<DiffTask> {
+pub fn diff_snapshots(
+    base: String,
+    target: String,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> AsyncTask<DiffTask> {
     let watch = Watch::new(on_progress, signal.as_ref());
     task_with(DiffTask { base: base.into(), target: target.into(), watch }, signal)
 }
@@ -303,14 +303,28 @@ impl Task for LeaksTask {
 /// Finds objects allocated after `base`, present in `target` and still alive in `final`,
 /// clustered by retainer path; `limit` clusters at most (0: all). Off the event loop.
 #[napi]
-pub fn find_leaks(base: String, target: String, final_snapshot: String, limit: u32, #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<LeaksTask> {
+pub fn find_leaks(
+    base: String,
+    target: String,
+    final_snapshot: String,
+    limit: u32,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> AsyncTask<LeaksTask> {
     let watch = Watch::new(on_progress, signal.as_ref());
     task_with(LeaksTask { files: [base.into(), target.into(), final_snapshot.into()], limit: limit as usize, watch }, signal)
 }
 
 /// Same as `findLeaks`, blocking; `onProgress(label, fraction)` is called on this thread.
 #[napi]
-pub fn find_leaks_sync(env: Env, base: String, target: String, final_snapshot: String, limit: u32, on_progress: Option<Function<FnArgs<(String, f64)>, ()>>) -> Result<JsLeaks> {
+pub fn find_leaks_sync(
+    env: Env,
+    base: String,
+    target: String,
+    final_snapshot: String,
+    limit: u32,
+    on_progress: Option<Function<FnArgs<(String, f64)>, ()>>,
+) -> Result<JsLeaks> {
     let report = reporter(&on_progress);
     check(&env, leaks::find_in_files(base.as_ref(), target.as_ref(), final_snapshot.as_ref(), limit as usize, &report, &Cancel::new())).map(leaks_object)
 }
@@ -349,14 +363,28 @@ impl Task for RetainersTask {
 /// Shortest retainer paths of a class's objects (`className`) or of one node (`id`), off the
 /// event loop; at most `limit` groups (0: all).
 #[napi]
-pub fn retainer_paths(file: String, class_name: Option<String>, id: f64, limit: u32, #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<RetainersTask> {
+pub fn retainer_paths(
+    file: String,
+    class_name: Option<String>,
+    id: f64,
+    limit: u32,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> AsyncTask<RetainersTask> {
     let watch = Watch::new(on_progress, signal.as_ref());
     task_with(RetainersTask { file: file.into(), query: query(class_name, id), limit: limit as usize, watch }, signal)
 }
 
 /// Same as `retainerPaths`, blocking; `onProgress(label, fraction)` is called on this thread.
 #[napi]
-pub fn retainer_paths_sync(env: Env, file: String, class_name: Option<String>, id: f64, limit: u32, on_progress: Option<Function<FnArgs<(String, f64)>, ()>>) -> Result<JsRetainers> {
+pub fn retainer_paths_sync(
+    env: Env,
+    file: String,
+    class_name: Option<String>,
+    id: f64,
+    limit: u32,
+    on_progress: Option<Function<FnArgs<(String, f64)>, ()>>,
+) -> Result<JsRetainers> {
     let report = reporter(&on_progress);
     let phase = |p: Phase, f: f64| report(p.as_str(), f);
     check(&env, retainers::find_in_file(file.as_ref(), &query(class_name, id), limit as usize, &phase, &Cancel::new())).map(retainers_object)

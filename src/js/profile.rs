@@ -8,7 +8,7 @@ use napi_derive::napi;
 
 use super::error::{check, to_js};
 use crate::error::Error as CoreError;
-use crate::profile::api::{self, AnalyzeOptions, Analysis, FlameOptions, WeightChoice};
+use crate::profile::api::{self, Analysis, AnalyzeOptions, FlameOptions, WeightChoice};
 use crate::profile::{Kind, Timing};
 
 /// Options of the profile functions; each function reads only the ones it needs.

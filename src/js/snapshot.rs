@@ -116,7 +116,11 @@ impl Task for AnalyzeTask {
 /// Analyzes a `.heapsnapshot` (plain or gzip) off the event loop; resolves to DevTools' Summary.
 /// `onProgress(phase, fraction)` is queued to the event loop as it goes; `signal` aborts it.
 #[napi]
-pub fn analyze_snapshot(path: String, #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<AnalyzeTask> {
+pub fn analyze_snapshot(
+    path: String,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> AsyncTask<AnalyzeTask> {
     let watch = Watch::new(on_progress, signal.as_ref());
     task_with(AnalyzeTask { path: PathBuf::from(path), watch }, signal)
 }

@@ -123,13 +123,7 @@ pub fn analyze(p: &Profile, opts: &AnalyzeOptions) -> Analysis {
     let functions: Vec<Row> = rows
         .iter()
         .take(opts.limit.unwrap_or(usize::MAX))
-        .map(|r| Row {
-            self_value: r.self_value,
-            total_value: r.total_value,
-            self_count: r.self_count,
-            total_count: r.total_count,
-            ..row(r.frame)
-        })
+        .map(|r| Row { self_value: r.self_value, total_value: r.total_value, self_count: r.self_count, total_count: r.total_count, ..row(r.frame) })
         .collect();
     let total = p.total_value();
     let mut tree_rows = Vec::new();
@@ -153,16 +147,7 @@ pub fn analyze(p: &Profile, opts: &AnalyzeOptions) -> Analysis {
             });
         }
     }
-    Analysis {
-        kind: p.kind,
-        sample_count: p.sample_count(),
-        total,
-        start_time: p.start_time,
-        end_time: p.end_time,
-        function_count,
-        functions,
-        tree: tree_rows,
-    }
+    Analysis { kind: p.kind, sample_count: p.sample_count(), total, start_time: p.start_time, end_time: p.end_time, function_count, functions, tree: tree_rows }
 }
 
 /// What [`fold_file`] and [`flame_file`] weigh stacks by.
@@ -183,8 +168,12 @@ fn weight_for(kind: Kind, w: WeightChoice) -> Result<Weight> {
     match (kind, w) {
         (Kind::Cpu, WeightChoice::Default) | (_, WeightChoice::Samples) => Ok(Weight::Samples),
         (Kind::Heap, WeightChoice::Default) | (Kind::Cpu, WeightChoice::Time) | (Kind::Heap, WeightChoice::Bytes) => Ok(Weight::Value),
-        (Kind::Cpu, WeightChoice::Bytes) => Err(Error::new("ERR_INVALID_ARG_VALUE", "weight 'bytes' needs a heap profile; this is a CPU profile (use 'samples' or 'time')")),
-        (Kind::Heap, WeightChoice::Time) => Err(Error::new("ERR_INVALID_ARG_VALUE", "weight 'time' needs a CPU profile; this is a heap profile (use 'bytes' or 'samples')")),
+        (Kind::Cpu, WeightChoice::Bytes) => {
+            Err(Error::new("ERR_INVALID_ARG_VALUE", "weight 'bytes' needs a heap profile; this is a CPU profile (use 'samples' or 'time')"))
+        }
+        (Kind::Heap, WeightChoice::Time) => {
+            Err(Error::new("ERR_INVALID_ARG_VALUE", "weight 'time' needs a CPU profile; this is a heap profile (use 'bytes' or 'samples')"))
+        }
     }
 }
 
@@ -230,8 +219,10 @@ pub fn flame_file(path: &Path, opts: &FlameOptions) -> Result<String> {
         };
         (fold::fold(&p, w), title, unit_name(p.kind, w))
     } else {
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| Error::parse(e.valid_up_to() as u64, "neither a JSON profile nor UTF-8 folded text", "give a .cpuprofile, .heapprofile or collapsed-stacks file").with_path(path))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            Error::parse(e.valid_up_to() as u64, "neither a JSON profile nor UTF-8 folded text", "give a .cpuprofile, .heapprofile or collapsed-stacks file")
+                .with_path(path)
+        })?;
         (fold::parse_text(text).map_err(|e| e.with_path(path))?, "Flame Graph", "samples")
     };
     let fo = flame::Options {

@@ -178,13 +178,7 @@ pub fn build(
             }
         }
     }
-    Ok(Profile {
-        kind: Kind::Cpu,
-        frames,
-        nodes,
-        start_time: start.unwrap_or(0.0),
-        end_time: end.unwrap_or_else(|| start.unwrap_or(0.0) + duration),
-    })
+    Ok(Profile { kind: Kind::Cpu, frames, nodes, start_time: start.unwrap_or(0.0), end_time: end.unwrap_or_else(|| start.unwrap_or(0.0) + duration) })
 }
 
 /// Sets each node's `end` from its descendants: children have larger indices than parents, so

@@ -129,8 +129,7 @@ text {{ font-family: Verdana, "DejaVu Sans", sans-serif; font-size: {fs}px; fill
         let w = r.width as f64 * scale;
         let y = height - PAD_BOTTOM - f64::from(r.depth + 1) * fh;
         let pct = if total > 0 { r.width as f64 * 100.0 / total as f64 } else { 0.0 };
-        let tip =
-            if r.label == u32::MAX { base_label.clone() } else { format!("{label}\n({} {}, {pct:.2}%)", group(r.width), opts.unit) };
+        let tip = if r.label == u32::MAX { base_label.clone() } else { format!("{label}\n({} {}, {pct:.2}%)", group(r.width), opts.unit) };
         let _ = writeln!(
             out,
             r#"<g data-x="{}" data-w="{}" data-d="{}"><title>{}</title><rect x="{x:.2}" y="{y}" width="{w:.2}" height="{}" rx="2" ry="2" fill="{}"/><text x="{:.2}" y="{:.1}">{}</text></g>"#,

@@ -191,8 +191,7 @@ pub fn parse_text(text: &str) -> Result<Folded> {
         }
         *merged.entry(frames).or_insert(0) += weight;
     }
-    let mut out =
-        Folded { labels, stacks: merged.into_iter().filter(|(_, w)| *w > 0).map(|(frames, weight)| Stack { frames, weight }).collect() };
+    let mut out = Folded { labels, stacks: merged.into_iter().filter(|(_, w)| *w > 0).map(|(frames, weight)| Stack { frames, weight }).collect() };
     out.sort();
     Ok(out)
 }

@@ -129,16 +129,16 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
             (Some(s), _) => s,
             (None, Some((ids, _))) if ids.is_empty() => Vec::new(),
             (None, Some(_)) => {
-                return Err(invalid(None, "a 'head' tree with numeric samples is the legacy CPU profile format (before Chrome 53), which is not supported; record a new profile"))
+                return Err(invalid(
+                    None,
+                    "a 'head' tree with numeric samples is the legacy CPU profile format (before Chrome 53), which is not supported; record a new profile",
+                ))
             }
             (None, None) => Vec::new(),
         };
         return heap::build(nodes, samples, frames.into_frames());
     }
-    Err(Error::new(
-        NOT_A_PROFILE,
-        "not a profile: the JSON has neither 'nodes' (a .cpuprofile) nor 'head' (a .heapprofile)",
-    ))
+    Err(Error::new(NOT_A_PROFILE, "not a profile: the JSON has neither 'nodes' (a .cpuprofile) nor 'head' (a .heapprofile)"))
 }
 
 fn snapshot_error(at: u64) -> Error {

@@ -30,10 +30,7 @@ fn small_cpu() -> String {
     // hot×5 under main, hot×1 under cold, cold×1, main×1, program×1, gc×1
     let samples = [3, 3, 3, 3, 3, 5, 4, 2, 6, 7];
     let deltas = [100, 100, 100, 100, 100, 100, 100, 100, 100, 50];
-    format!(
-        r#"{{"nodes":[{}],"startTime":1000,"endTime":2000,"samples":{samples:?},"timeDeltas":{deltas:?}}}"#,
-        nodes.join(",")
-    )
+    format!(r#"{{"nodes":[{}],"startTime":1000,"endTime":2000,"samples":{samples:?},"timeDeltas":{deltas:?}}}"#, nodes.join(","))
 }
 
 fn cpu(text: &str) -> Profile {
@@ -341,7 +338,10 @@ fn deep_cpu_profile_does_not_overflow() {
                 s.push(',');
             }
             let kids = if id < depth { format!("[{}]", id + 1) } else { "[]".into() };
-            s.push_str(&format!(r#"{{"id":{id},"callFrame":{{"functionName":"f{}","url":"u","lineNumber":{id},"columnNumber":0}},"children":{kids}}}"#, id % 7));
+            s.push_str(&format!(
+                r#"{{"id":{id},"callFrame":{{"functionName":"f{}","url":"u","lineNumber":{id},"columnNumber":0}},"children":{kids}}}"#,
+                id % 7
+            ));
         }
         s.push_str(&format!(r#"],"startTime":0,"endTime":30,"samples":[{depth},{depth},2],"timeDeltas":[10,10,10]}}"#));
         let p = parse(s.as_bytes(), Options::default()).unwrap();
@@ -368,7 +368,9 @@ fn deep_heap_profile_does_not_overflow() {
             // Bytes only at the leaf: with bytes at every level the folded output itself would be
             // quadratic (100k stacks of up to 100k frames), which is the format, not the code.
             let size = if id == depth { 8 } else { 0 };
-            s.push_str(&format!(r#"{{"callFrame":{{"functionName":"g","url":"x","lineNumber":{id},"columnNumber":1}},"selfSize":{size},"id":{id},"children":["#));
+            s.push_str(&format!(
+                r#"{{"callFrame":{{"functionName":"g","url":"x","lineNumber":{id},"columnNumber":1}},"selfSize":{size},"id":{id},"children":["#
+            ));
         }
         for _ in 0..depth {
             s.push_str("]}");

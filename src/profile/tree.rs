@@ -70,8 +70,7 @@ pub fn bottom_up(p: &Profile) -> Vec<FunctionRow> {
         on_path[f] += 1;
         path.push(i);
     }
-    let mut out: Vec<FunctionRow> =
-        rows.into_iter().filter(|r| seen[r.frame as usize] && p.frames[r.frame as usize].category() != Category::Root).collect();
+    let mut out: Vec<FunctionRow> = rows.into_iter().filter(|r| seen[r.frame as usize] && p.frames[r.frame as usize].category() != Category::Root).collect();
     out.sort_by(|a, b| {
         b.self_value
             .total_cmp(&a.self_value)

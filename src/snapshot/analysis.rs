@@ -70,7 +70,14 @@ impl Derived<'_> {
 impl Analysis {
     /// A view of the analysis as [`Derived`] data.
     pub fn derived(&self) -> Derived<'_> {
-        Derived { graph: &self.graph, added: None, self_sizes: &self.self_sizes, distances: &self.distances, class_of: &self.class_of, statistics: &self.statistics }
+        Derived {
+            graph: &self.graph,
+            added: None,
+            self_sizes: &self.self_sizes,
+            distances: &self.distances,
+            class_of: &self.class_of,
+            statistics: &self.statistics,
+        }
     }
 }
 

@@ -115,7 +115,16 @@ fn translate(defs: &[Interface], from: &Graph, to: &Graph) -> Vec<Interface> {
 
 /// DevTools' `calculateDiffForClass` over two id-sorted object lists.
 fn diff_class(name: &str, key: &str, base: &[(u64, u64)], target: &[(u64, u64)]) -> Option<ClassDiff> {
-    let mut d = ClassDiff { name: name.to_owned(), key: key.to_owned(), new_count: 0, deleted_count: 0, count_delta: 0, alloc_size: 0.0, freed_size: 0.0, size_delta: 0.0 };
+    let mut d = ClassDiff {
+        name: name.to_owned(),
+        key: key.to_owned(),
+        new_count: 0,
+        deleted_count: 0,
+        count_delta: 0,
+        alloc_size: 0.0,
+        freed_size: 0.0,
+        size_delta: 0.0,
+    };
     let (mut i, mut j) = (0, 0);
     while i < base.len() && j < target.len() {
         let (a, b) = (base[i], target[j]);
@@ -173,18 +182,9 @@ pub fn compare(mut base: Analysis, target: &Analysis, what: &str) -> Result<Diff
         }
     }
     rows.sort_by(|a, b| {
-        b.size_delta
-            .total_cmp(&a.size_delta)
-            .then(b.count_delta.cmp(&a.count_delta))
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.key.cmp(&b.key))
+        b.size_delta.total_cmp(&a.size_delta).then(b.count_delta.cmp(&a.count_delta)).then_with(|| a.name.cmp(&b.name)).then_with(|| a.key.cmp(&b.key))
     });
-    Ok(Diff {
-        classes: rows,
-        base_node_count: base.graph.node_count() as u64,
-        target_node_count: target.graph.node_count() as u64,
-        shared_ids: overlap.shared,
-    })
+    Ok(Diff { classes: rows, base_node_count: base.graph.node_count() as u64, target_node_count: target.graph.node_count() as u64, shared_ids: overlap.shared })
 }
 
 /// Parses and analyzes both files (in parallel) and compares them. `progress` gets a label

@@ -22,32 +22,33 @@ pub fn propagate(g: &mut Graph) {
     let mut renamed: HashMap<u32, u32> = HashMap::new();
 
     // Sets `state` on native node `o` (once) and queues it; non-native nodes stop propagation.
-    let process = |g: &mut Graph, o: u32, state: u8, visited: &mut Vec<bool>, attached: &mut Vec<u32>, detached: &mut Vec<u32>, renamed: &mut HashMap<u32, u32>| {
-        if visited[o as usize] {
-            return;
-        }
-        if g.node_type[o as usize] != k.native {
+    let process =
+        |g: &mut Graph, o: u32, state: u8, visited: &mut Vec<bool>, attached: &mut Vec<u32>, detached: &mut Vec<u32>, renamed: &mut HashMap<u32, u32>| {
+            if visited[o as usize] {
+                return;
+            }
+            if g.node_type[o as usize] != k.native {
+                visited[o as usize] = true;
+                return;
+            }
+            g.node_detachedness[o as usize] = state;
+            if state == ATTACHED {
+                attached.push(o);
+            } else if state == DETACHED {
+                let old = g.node_name[o as usize];
+                let new = match renamed.get(&old) {
+                    Some(&s) => s,
+                    None => {
+                        let s = g.strings.push(&format!("Detached {}", g.strings.get(old)));
+                        renamed.insert(old, s);
+                        s
+                    }
+                };
+                g.node_name[o as usize] = new;
+                detached.push(o);
+            }
             visited[o as usize] = true;
-            return;
-        }
-        g.node_detachedness[o as usize] = state;
-        if state == ATTACHED {
-            attached.push(o);
-        } else if state == DETACHED {
-            let old = g.node_name[o as usize];
-            let new = match renamed.get(&old) {
-                Some(&s) => s,
-                None => {
-                    let s = g.strings.push(&format!("Detached {}", g.strings.get(old)));
-                    renamed.insert(old, s);
-                    s
-                }
-            };
-            g.node_name[o as usize] = new;
-            detached.push(o);
-        }
-        visited[o as usize] = true;
-    };
+        };
     for o in 0..n as u32 {
         let s = g.node_detachedness[o as usize];
         if s != 0 {

@@ -172,8 +172,8 @@ pub fn number(g: &Graph, essential: &Bits) -> Numbering {
         // The DFS keeps each open vertex's next edge on an explicit stack (the path from the
         // start), which stays in cache; the visiting order is exactly DevTools'.
         let mut stack: Vec<(u32, u32, u32)> = Vec::new(); // (node, next edge, DFS number)
-        // Numbered nodes, one bit each: the per-edge test stays in cache instead of reading
-        // the (node-sized) number array at random.
+                                                          // Numbered nodes, one bit each: the per-edge test stays in cache instead of reading
+                                                          // the (node-sized) number array at random.
         let mut visited = Bits::new(nc);
         let mut dfs = |start: u32, start_parent: u32, num: &mut Vec<u32>, vertex: &mut Vec<u32>, parent: &mut Vec<u32>, n: &mut u32| {
             *n += 1;

@@ -143,7 +143,22 @@ impl<'p> Input<'p> {
         let raw_read = Arc::new(AtomicU64::new(0));
         let cur = Counting { inner: io::Cursor::new(bytes), count: raw_read.clone() };
         let reader: Box<dyn Read + Send> = if gzip { Box::new(MultiGzDecoder::new(cur)) } else { Box::new(cur) };
-        Input { source: Source::Direct(reader), buf: Vec::new(), pos: 0, base: 0, eof: false, gzip, path: None, raw_read, raw_total, progress: None, pending_error: None, direct_chunk: 1 << 16, cancel: None, abort: None }
+        Input {
+            source: Source::Direct(reader),
+            buf: Vec::new(),
+            pos: 0,
+            base: 0,
+            eof: false,
+            gzip,
+            path: None,
+            raw_read,
+            raw_total,
+            progress: None,
+            pending_error: None,
+            direct_chunk: 1 << 16,
+            cancel: None,
+            abort: None,
+        }
     }
 
     /// Streams a plain (not gzip) file from byte `offset` on, read inline in big chunks; offsets

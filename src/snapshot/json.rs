@@ -682,7 +682,9 @@ mod tests {
 
         // Broken shapes inside blocks are the byte loop's errors, at the right byte.
         let pad = "1234567,".repeat(40);
-        for (bad, rel, needle) in [(",,", 2, "expected a number"), ("\n", 2, "expected ','"), (".5,", 0, "integer"), (",\n\n,", 4, "expected a number"), ("-", 1, "negative")] {
+        for (bad, rel, needle) in
+            [(",,", 2, "expected a number"), ("\n", 2, "expected ','"), (".5,", 0, "integer"), (",\n\n,", 4, "expected a number"), ("-", 1, "negative")]
+        {
             let text = format!("[{pad}1{bad}2,{pad}1]");
             let mut inp = input(&text);
             inp.skip_ws().unwrap();
@@ -696,7 +698,8 @@ mod tests {
     fn fast_path_leaves_errors_to_the_byte_loop() {
         // The bad number sits where the fast path looks (24+ bytes before the end).
         let pad = ",1".repeat(20);
-        for (bad, needle) in [("1.5", "integer"), ("12e3", "integer"), ("-3", "negative"), ("7,,", "expected a number"), ("99999999999999999999", "too large")] {
+        for (bad, needle) in [("1.5", "integer"), ("12e3", "integer"), ("-3", "negative"), ("7,,", "expected a number"), ("99999999999999999999", "too large")]
+        {
             let text = format!("[1,{bad}{pad}]");
             let mut inp = input(&text);
             inp.skip_ws().unwrap();

@@ -178,7 +178,18 @@ pub fn find(base: &IdSet, target: &IdSet, fin: &Analysis, limit: usize, node_cou
             None => {
                 cluster_slot.insert((key, sig), clusters.len());
                 let (k, name) = keys.describe(&view, key);
-                clusters.push((o, LeakCluster { class_name: name, key: k, count: 1, retained_size: retained, shallow_size: shallow, ids: vec![id], path: RetainerPath::default() }));
+                clusters.push((
+                    o,
+                    LeakCluster {
+                        class_name: name,
+                        key: k,
+                        count: 1,
+                        retained_size: retained,
+                        shallow_size: shallow,
+                        ids: vec![id],
+                        path: RetainerPath::default(),
+                    },
+                ));
             }
         }
     }

@@ -105,11 +105,11 @@ impl Meta {
             return Err(format!("'meta' places a needed field after position {limit}"));
         }
         let type_pos = node_names.iter().position(|f| f == "type").unwrap_or(0);
-        let node_types = strings(meta.get("node_types").and_then(|t| t.get(type_pos)))
-            .ok_or("'meta.node_types' has no list of type names for the 'type' field")?;
+        let node_types =
+            strings(meta.get("node_types").and_then(|t| t.get(type_pos))).ok_or("'meta.node_types' has no list of type names for the 'type' field")?;
         let etype_pos = edge_names.iter().position(|f| f == "type").unwrap_or(0);
-        let edge_types = strings(meta.get("edge_types").and_then(|t| t.get(etype_pos)))
-            .ok_or("'meta.edge_types' has no list of type names for the 'type' field")?;
+        let edge_types =
+            strings(meta.get("edge_types").and_then(|t| t.get(etype_pos))).ok_or("'meta.edge_types' has no list of type names for the 'type' field")?;
         // Type indices are stored in a byte, with 255 reserved for "absent".
         if node_types.len() >= 250 || edge_types.len() >= 250 {
             return Err("too many node or edge types in 'meta'".into());

@@ -66,9 +66,7 @@ impl Phase {
 pub(crate) fn trace(step: &str, since: std::time::Instant) {
     if std::env::var_os("RSHEAPDUMP_TRACE").is_some() {
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let kb = |key: &str| {
-            status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok())
-        };
+        let kb = |key: &str| status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok());
         let mem = match (kb("VmRSS:"), kb("VmHWM:")) {
             (Some(rss), Some(hwm)) => format!("  rss {:>5} MiB, peak {:>5} MiB", rss / 1024, hwm / 1024),
             _ => String::new(),

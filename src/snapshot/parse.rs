@@ -110,8 +110,8 @@ fn read_members(inp: &mut Input<'_>, st: &mut Members, mode: Mode) -> Result<()>
             b"snapshot" => {
                 let mut raw = Vec::new();
                 json::skip_value(inp, Some(&mut raw), 64 << 20)?;
-                let v: serde_json::Value = serde_json::from_slice(&raw)
-                    .map_err(|e| inp.error_at(value_at, format!("invalid 'snapshot' header ({e})"), HINT_NOT_SNAPSHOT))?;
+                let v: serde_json::Value =
+                    serde_json::from_slice(&raw).map_err(|e| inp.error_at(value_at, format!("invalid 'snapshot' header ({e})"), HINT_NOT_SNAPSHOT))?;
                 let m = Meta::from_value(&v).map_err(|e| inp.error_at(value_at, e, HINT_NOT_SNAPSHOT))?;
                 st.meta = Some(m);
             }
@@ -305,7 +305,8 @@ fn read_nodes(inp: &mut Input<'_>, m: &Meta) -> Result<Nodes> {
     n.first_edge.push(0);
     let types = m.node_types.len() as u64;
     let at = |f: NodeField| m.node_fields.iter().position(|&x| x == f).unwrap_or(0);
-    let (o_type, o_name, o_id, o_size, o_edges) = (at(NodeField::Type), at(NodeField::Name), at(NodeField::Id), at(NodeField::SelfSize), at(NodeField::EdgeCount));
+    let (o_type, o_name, o_id, o_size, o_edges) =
+        (at(NodeField::Type), at(NodeField::Name), at(NodeField::Id), at(NodeField::SelfSize), at(NodeField::EdgeCount));
     let o_det = m.node_fields.iter().position(|&x| x == NodeField::Detachedness).filter(|&o| o < MAX_FIELDS);
     // Each record is stored column by column with fixed offsets: cheaper than dispatching on
     // the field of every number.
@@ -373,10 +374,7 @@ fn expected_edges(nodes: &Nodes) -> usize {
 fn check_edge_total(inp: &Input<'_>, e: &Edges, nodes: &Nodes) -> Result<()> {
     let expected = expected_edges(nodes);
     if e.ty.len() != expected {
-        return Err(inp.error(
-            format!("'edges' holds {} edges but the nodes' edge counts add up to {expected}", e.ty.len()),
-            HINT_TRUNCATED,
-        ));
+        return Err(inp.error(format!("'edges' holds {} edges but the nodes' edge counts add up to {expected}", e.ty.len()), HINT_TRUNCATED));
     }
     Ok(())
 }
@@ -504,15 +502,7 @@ fn div_fields(x: u64, n: u64) -> (u64, u64) {
     }
 }
 
-fn assemble(
-    inp: &Input<'_>,
-    meta: Meta,
-    nodes: Nodes,
-    edges: Edges,
-    strings: Strings,
-    strings_end: u64,
-    located: Vec<(u64, Location)>,
-) -> Result<Graph> {
+fn assemble(inp: &Input<'_>, meta: Meta, nodes: Nodes, edges: Edges, strings: Strings, strings_end: u64, located: Vec<(u64, Location)>) -> Result<Graph> {
     let n = nodes.ty.len();
     if n == 0 {
         return Err(inp.error_at(strings_end, "the snapshot has no nodes", HINT_NOT_SNAPSHOT));

@@ -198,9 +198,8 @@ pub fn signature<'a>(g: &'a Graph, steps: &[RawStep], class_text: &dyn Fn(u32) -
 /// newer V8) edge leads to the Script, whose node name is the script's URL or path.
 pub fn script_names(g: &Graph) -> HashMap<u64, String> {
     let mut out: HashMap<u64, String> = HashMap::new();
-    let follow = |from: u32, names: &[&str]| -> Option<u32> {
-        g.edges(from).find(|&e| g.edge_str(e).is_some_and(|s| names.contains(&s))).map(|e| g.edge_to[e])
-    };
+    let follow =
+        |from: u32, names: &[&str]| -> Option<u32> { g.edges(from).find(|&e| g.edge_str(e).is_some_and(|s| names.contains(&s))).map(|e| g.edge_to[e]) };
     for (n, loc) in g.locations.iter() {
         if g.node_type.get(n as usize) != Some(&g.kinds.closure) || out.contains_key(&loc.script_id) {
             continue;

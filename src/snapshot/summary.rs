@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::analysis::{Analysis, Derived};
-use super::fxhash::FxBuild;
 use super::dominators::Accumulated;
+use super::fxhash::FxBuild;
 use super::statistics::Statistics;
 
 /// One row of the Summary view.
@@ -256,10 +256,5 @@ pub fn complete(a: &Analysis, mut p: Prepared) -> Summary {
     }
     let root_retained = a.retained.get(g.root as usize).copied().unwrap_or(0.0);
     statistics.set_total(root_retained + g.extra_native_bytes);
-    Summary {
-        statistics,
-        classes,
-        node_count: g.node_count() as u64,
-        edge_count: g.edge_count() as u64,
-    }
+    Summary { statistics, classes, node_count: g.node_count() as u64, edge_count: g.edge_count() as u64 }
 }

@@ -138,8 +138,27 @@ fn dominators_of_the_lengauer_tarjan_example() {
     // The flow graph of Lengauer & Tarjan's paper, R=0, A..L = 1..12.
     let (r, a, b, c, d, e, f, gg, h, i, j, k, l) = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
     let edges = [
-        (r, a), (r, b), (r, c), (a, d), (b, a), (b, d), (b, e), (c, f), (c, gg), (d, l), (e, h), (f, i), (gg, i),
-        (gg, j), (h, e), (h, k), (i, k), (j, i), (k, i), (k, r), (l, h),
+        (r, a),
+        (r, b),
+        (r, c),
+        (a, d),
+        (b, a),
+        (b, d),
+        (b, e),
+        (c, f),
+        (c, gg),
+        (d, l),
+        (e, h),
+        (f, i),
+        (gg, i),
+        (gg, j),
+        (h, e),
+        (h, k),
+        (i, k),
+        (j, i),
+        (k, i),
+        (k, r),
+        (l, h),
     ];
     let g = plain_graph(13, &edges);
     let sizes = vec![1u32; 13];
@@ -414,7 +433,7 @@ fn summary_follows_devtools_rules() {
     assert_eq!((arr.count, arr.shallow_size), (1, 4.0));
     let sys = class(&s, "(system)");
     assert_eq!(sys.distance, 100_000_002); // root (10^8) → (GC roots) → it
-    // Nodes of size 0 (the synthetic roots) are not listed.
+                                           // Nodes of size 0 (the synthetic roots) are not listed.
     assert!(s.classes.iter().all(|c| c.name != "(synthetic)"));
     let total: f64 = [10, 20, 30, 16, 8, 8, 8, 24, 32, 40, 4, 6].iter().sum::<u64>() as f64;
     assert_eq!(s.statistics.total, total);
@@ -713,13 +732,24 @@ fn members_after_the_edges_read_ahead_match_a_sequential_parse() {
     let text = big_snapshot_text(12_000, 12_000);
     let strings = r#""strings":["","Foo","Bar","Object","p"]"#;
     let located = text.replacen(r#""locations":[]"#, r#""locations":[7,1,2,3,14,1,2,3,21,5,6,7,7,1,2,4]"#, 1);
-    let strings_first = text.replacen(&format!(",\n{strings}"), "", 1).replacen(r#"
-"nodes""#, &format!("\n{strings},\n\"nodes\""), 1);
+    let strings_first = text.replacen(&format!(",\n{strings}"), "", 1).replacen(
+        r#"
+"nodes""#,
+        &format!("\n{strings},\n\"nodes\""),
+        1,
+    );
     let layouts = [
         ("locations", located.clone()),
         ("strings first", strings_first.clone()),
-        ("strings twice", text.replacen(r#"
-"nodes""#, &format!("\n{strings},\n\"nodes\""), 1)),
+        (
+            "strings twice",
+            text.replacen(
+                r#"
+"nodes""#,
+                &format!("\n{strings},\n\"nodes\""),
+                1,
+            ),
+        ),
         ("extra members", text.replacen(r#""locations""#, r#""samples":[1,2],"x":{"y":"}"},"locations""#, 1)),
         ("trailing bytes", format!("{text} x")),
         ("cut in the strings", text[..text.len() - 8].to_string()),
