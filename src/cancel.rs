@@ -39,6 +39,7 @@ impl Cancel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn clones_share_the_flag() {
@@ -47,6 +48,6 @@ mod tests {
         assert!(c.check().is_ok());
         d.cancel();
         assert!(c.is_cancelled());
-        assert_eq!(c.check().unwrap_err().code, "ABORT_ERR");
+        assert_eq!(c.check().unwrap_err().kind, ErrorKind::Cancelled);
     }
 }

@@ -1,14 +1,50 @@
-//! The one error type of the crate; `crate::napi_error` turns it into a JS `Error`.
+//! The one error type of the crate. The core says *what* went wrong ([`ErrorKind`]); the napi glue
+//! (`src/js/error.rs`) alone decides the `code` users match on and the JS class (Error, TypeError,
+//! RangeError, AbortError), so the core names neither Node's codes nor JS functions.
 
 use std::fmt;
 use std::io;
 use std::path::Path;
 
-/// What went wrong, with the stable `code` users match on.
+/// What went wrong. Each kind has one stable code (the table is `src/js/error.rs`); a kind is
+/// added there and in `lib/codes.js` together (a test checks both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A system call failed; the code is its errno name (`ENOENT`, `ENOSPC`...).
+    Io,
+    /// A value the caller passed is not one the call accepts (a TypeError in JS).
+    InvalidValue,
+    /// A number the caller passed is outside the accepted range (a RangeError in JS).
+    OutOfRange,
+    /// The caller cancelled the work (an `AbortSignal` fired).
+    Cancelled,
+    /// A capture file was abandoned before it was complete (its `.partial` is removed).
+    WriteAborted,
+    /// A capture file id that is not open (already finished or aborted).
+    UnknownSink,
+    /// A thread could not be started, or panicked.
+    Thread,
+    /// A signal handler or its pipe could not be set up.
+    Signal,
+    /// A snapshot file is malformed at an offset.
+    Parse,
+    /// A profile file is JSON of the right kind but breaks the format's rules.
+    InvalidProfile,
+    /// The file is not a profile of the kind asked for.
+    NotAProfile,
+    /// Two snapshots do not come from one process, so their object ids do not match.
+    UnrelatedSnapshots,
+    /// No object of the class asked for.
+    ClassNotFound,
+    /// No object with the id asked for.
+    NodeNotFound,
+}
+
+/// What went wrong, with the context a user needs to act on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
-    /// Stable code: an errno name (`ENOENT`) or `ERR_RSHEAPDUMP_<WHAT>`.
-    pub code: String,
+    /// What went wrong; decides the code.
+    pub kind: ErrorKind,
     /// Human message: what happened and what to do.
     pub message: String,
     /// The failed system call (`open`, `write`, `rename`...) for I/O errors.
@@ -25,9 +61,17 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// An error with a code and a message and nothing else.
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { code: code.into(), message: message.into(), syscall: None, path: None, errno: None, offset: None }
+    /// An error of `kind` with a message and nothing else.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into(), syscall: None, path: None, errno: None, offset: None }
+    }
+
+    /// The errno name of an [`ErrorKind::Io`] error (`ENOENT`), as Node puts it in `err.code`.
+    pub fn errno_code(&self) -> String {
+        match self.errno {
+            Some(n) => errno_name(-n).map(str::to_owned).unwrap_or_else(|| format!("E{}", -n)),
+            None => "EIO".to_owned(),
+        }
     }
 
     /// An I/O error shaped like Node's: `ENOENT: no such file or directory, open '/x'`.
@@ -40,19 +84,19 @@ impl Error {
         let desc = strip_os_suffix(&err.to_string());
         let hint = errno_hint(&code);
         let message = format!("{code}: {desc}, {syscall} '{path_s}'{hint}");
-        Error { code, message, syscall: Some(syscall.into()), path: Some(path_s), errno, offset: None }
+        Error { kind: ErrorKind::Io, message, syscall: Some(syscall.into()), path: Some(path_s), errno, offset: None }
     }
 
     /// A malformed-input error at a byte offset.
     pub fn parse(offset: u64, what: impl fmt::Display, hint: &str) -> Self {
-        let mut e = Error::new("ERR_RSHEAPDUMP_PARSE", format!("{what} at byte {offset}{}", if hint.is_empty() { String::new() } else { format!(". {hint}") }));
+        let mut e = Error::new(ErrorKind::Parse, format!("{what} at byte {offset}{}", if hint.is_empty() { String::new() } else { format!(". {hint}") }));
         e.offset = Some(offset);
         e
     }
 
-    /// The work was cancelled (an `AbortSignal` fired): Node's `ABORT_ERR`, an `AbortError` in JS.
+    /// The work was cancelled (an `AbortSignal` fired).
     pub fn aborted() -> Self {
-        Error::new("ABORT_ERR", "The operation was aborted")
+        Error::new(ErrorKind::Cancelled, "The operation was aborted")
     }
 
     /// Same error, with the path it concerns attached.
@@ -130,7 +174,8 @@ mod tests {
     fn io_error_looks_like_nodes() {
         let err = io::Error::from_raw_os_error(libc::ENOENT);
         let e = Error::io(&err, "open", Path::new("/nope/x"));
-        assert_eq!(e.code, "ENOENT");
+        assert_eq!(e.kind, ErrorKind::Io);
+        assert_eq!(e.errno_code(), "ENOENT");
         assert_eq!(e.syscall.as_deref(), Some("open"));
         assert_eq!(e.path.as_deref(), Some("/nope/x"));
         assert_eq!(e.errno, Some(-libc::ENOENT));
@@ -140,7 +185,7 @@ mod tests {
     #[test]
     fn parse_error_names_offset() {
         let e = Error::parse(42, "unexpected end of input", "the file is truncated");
-        assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+        assert_eq!(e.kind, ErrorKind::Parse);
         assert_eq!(e.offset, Some(42));
         assert!(e.message.contains("at byte 42"));
     }

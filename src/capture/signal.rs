@@ -7,7 +7,7 @@
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 const MAX_SIGNAL: usize = 65;
 
@@ -74,7 +74,7 @@ fn start_watcher() -> Result<()> {
             let mut fds = [0i32; 2];
             // SAFETY: plain pipe creation (pipe2 is not on macOS, so flags are set after).
             if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-                return Err(Error::new("ERR_RSHEAPDUMP_SIGNAL", format!("could not create the signal pipe: {}", std::io::Error::last_os_error())));
+                return Err(Error::new(ErrorKind::Signal, format!("could not create the signal pipe: {}", std::io::Error::last_os_error())));
             }
             unsafe {
                 libc::fcntl(fds[0], libc::F_SETFD, libc::FD_CLOEXEC);
@@ -110,7 +110,7 @@ fn start_watcher() -> Result<()> {
                         }
                     }
                 })
-                .map_err(|e| Error::new("ERR_RSHEAPDUMP_SIGNAL", format!("could not start the signal thread: {e}")))?;
+                .map_err(|e| Error::new(ErrorKind::Signal, format!("could not start the signal thread: {e}")))?;
             PIPE_WRITE.store(fds[1], Ordering::Release);
             Ok(())
         })
@@ -121,7 +121,7 @@ fn start_watcher() -> Result<()> {
 /// the handler that is there now.
 pub fn install(sig: i32) -> Result<()> {
     if sig <= 0 || sig as usize >= MAX_SIGNAL || sig == libc::SIGKILL || sig == libc::SIGSTOP {
-        return Err(Error::new("ERR_INVALID_ARG_VALUE", format!("cannot watch signal {sig}")));
+        return Err(Error::new(ErrorKind::OutOfRange, format!("cannot watch signal {sig}")));
     }
     start_watcher()?;
     // SAFETY: sigaction with zeroed structs filled in below.
@@ -138,7 +138,7 @@ pub fn install(sig: i32) -> Result<()> {
         act.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART | libc::SA_ONSTACK;
         libc::sigemptyset(&mut act.sa_mask);
         if libc::sigaction(sig, &act, std::ptr::null_mut()) != 0 {
-            return Err(Error::new("ERR_RSHEAPDUMP_SIGNAL", format!("could not install a handler for signal {sig}: {}", std::io::Error::last_os_error())));
+            return Err(Error::new(ErrorKind::Signal, format!("could not install a handler for signal {sig}: {}", std::io::Error::last_os_error())));
         }
     }
     Ok(())
@@ -211,6 +211,6 @@ mod tests {
         assert!(!is_installed(sig));
         install(sig).unwrap();
         assert!(is_installed(sig));
-        assert_eq!(install(libc::SIGKILL).unwrap_err().code, "ERR_INVALID_ARG_VALUE");
+        assert_eq!(install(libc::SIGKILL).unwrap_err().kind, ErrorKind::OutOfRange);
     }
 }

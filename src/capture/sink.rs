@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::writer::{Writer, Written};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
@@ -20,7 +20,7 @@ fn registry() -> &'static Mutex<HashMap<u32, Slot>> {
 }
 
 fn unknown(id: u32) -> Error {
-    Error::new("ERR_RSHEAPDUMP_SINK", format!("no open sink with id {id} (it was already finished or aborted)"))
+    Error::new(ErrorKind::UnknownSink, format!("no open sink with id {id} (it was already finished or aborted)"))
 }
 
 fn lookup(id: u32) -> Result<Slot> {
@@ -79,8 +79,8 @@ mod tests {
         write(id, b"abc".to_vec()).unwrap();
         let out = finish(id).unwrap();
         assert_eq!(out.bytes, 3);
-        assert_eq!(finish(id).unwrap_err().code, "ERR_RSHEAPDUMP_SINK");
-        assert_eq!(write(id, vec![]).unwrap_err().code, "ERR_RSHEAPDUMP_SINK");
+        assert_eq!(finish(id).unwrap_err().kind, ErrorKind::UnknownSink);
+        assert_eq!(write(id, vec![]).unwrap_err().kind, ErrorKind::UnknownSink);
         abort(id); // no-op on a finished id
     }
 }

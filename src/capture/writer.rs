@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Chunks in flight between producer and writer thread (V8 sends ~100 KB chunks).
 const QUEUE_DEPTH: usize = 64;
@@ -55,7 +55,7 @@ impl Writer {
     pub fn create(path: &Path, gzip_level: Option<u32>) -> Result<Writer> {
         if let Some(level) = gzip_level {
             if !(1..=9).contains(&level) {
-                return Err(Error::new("ERR_INVALID_ARG_VALUE", format!("gzip level must be 1..9, got {level}")));
+                return Err(Error::new(ErrorKind::OutOfRange, format!("gzip level must be 1..9, got {level}")));
             }
         }
         if let Ok(meta) = fs::metadata(path) {
@@ -95,7 +95,7 @@ impl Writer {
                         Msg::Abort => {
                             drop(sink);
                             let _ = fs::remove_file(&partial_t);
-                            return Err(Error::new("ERR_RSHEAPDUMP_ABORTED", "the write was aborted"));
+                            return Err(Error::new(ErrorKind::WriteAborted, "the write was aborted"));
                         }
                     }
                 }
@@ -113,7 +113,7 @@ impl Writer {
             })
             .map_err(|e| {
                 let _ = fs::remove_file(&partial);
-                Error::new("ERR_RSHEAPDUMP_THREAD", format!("could not start the writer thread: {e}"))
+                Error::new(ErrorKind::Thread, format!("could not start the writer thread: {e}"))
             })?;
         Ok(Writer { tx: Some(tx), thread: Some(thread), partial })
     }
@@ -146,7 +146,7 @@ impl Writer {
             Ok(r) => r,
             Err(_) => {
                 let _ = fs::remove_file(&self.partial);
-                Err(Error::new("ERR_RSHEAPDUMP_THREAD", "the writer thread panicked"))
+                Err(Error::new(ErrorKind::Thread, "the writer thread panicked"))
             }
         }
     }
@@ -254,7 +254,7 @@ mod tests {
         let d = tmpdir("missing");
         let p = d.join("no/such/dir/a.heapsnapshot");
         let e = Writer::create(&p, None).err().unwrap();
-        assert_eq!(e.code, "ENOENT");
+        assert_eq!(e.errno_code(), "ENOENT");
         assert_eq!(e.syscall.as_deref(), Some("open"));
     }
 
@@ -262,7 +262,7 @@ mod tests {
     fn directory_as_filename_fails_at_create() {
         let d = tmpdir("isdir");
         let e = Writer::create(&d, None).err().unwrap();
-        assert_eq!(e.code, "EISDIR");
+        assert_eq!(e.errno_code(), "EISDIR");
         assert!(!partial_path(&d).exists());
     }
 
@@ -282,6 +282,6 @@ mod tests {
     #[test]
     fn bad_gzip_level_is_rejected() {
         let d = tmpdir("level");
-        assert_eq!(Writer::create(&d.join("x"), Some(10)).err().unwrap().code, "ERR_INVALID_ARG_VALUE");
+        assert_eq!(Writer::create(&d.join("x"), Some(10)).err().unwrap().kind, ErrorKind::OutOfRange);
     }
 }

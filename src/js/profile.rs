@@ -7,7 +7,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::error::{check, to_js};
-use crate::error::Error as CoreError;
+use crate::error::{Error as CoreError, ErrorKind};
 use crate::profile::api::{self, Analysis, AnalyzeOptions, FlameOptions, WeightChoice};
 use crate::profile::{Kind, Timing};
 
@@ -139,7 +139,7 @@ fn path_arg(env: &Env, v: &Unknown<'_>) -> Result<PathBuf> {
 }
 
 fn bad_value(name: &str, got: &str, allowed: &str) -> CoreError {
-    CoreError::new("ERR_INVALID_ARG_VALUE", format!("The property 'options.{name}' must be one of: {allowed}. Received '{got}'"))
+    CoreError::new(ErrorKind::InvalidValue, format!("The property 'options.{name}' must be one of: {allowed}. Received '{got}'"))
 }
 
 fn timing(o: &ProfileOptions) -> crate::error::Result<Timing> {

@@ -7,7 +7,7 @@ use super::fold::{self, Folded, Weight};
 use super::model::{Kind, Profile};
 use super::parse::{self, Timing};
 use super::{flame, tree};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// What to compute in [`analyze`].
 #[derive(Debug, Clone)]
@@ -89,7 +89,7 @@ pub fn load(path: &Path, timing: Timing, expect: Option<Kind>) -> Result<Profile
                 Kind::Heap => "it is a heap profile; use analyzeHeapProfile()",
                 Kind::Cpu => "it is a CPU profile; use analyzeCpuProfile()",
             };
-            return Err(Error::new(parse::NOT_A_PROFILE, format!("not a {} profile: {hint}", k.name())).with_path(path));
+            return Err(Error::new(ErrorKind::NotAProfile, format!("not a {} profile: {hint}", k.name())).with_path(path));
         }
     }
     Ok(p)
@@ -169,10 +169,10 @@ fn weight_for(kind: Kind, w: WeightChoice) -> Result<Weight> {
         (Kind::Cpu, WeightChoice::Default) | (_, WeightChoice::Samples) => Ok(Weight::Samples),
         (Kind::Heap, WeightChoice::Default) | (Kind::Cpu, WeightChoice::Time) | (Kind::Heap, WeightChoice::Bytes) => Ok(Weight::Value),
         (Kind::Cpu, WeightChoice::Bytes) => {
-            Err(Error::new("ERR_INVALID_ARG_VALUE", "weight 'bytes' needs a heap profile; this is a CPU profile (use 'samples' or 'time')"))
+            Err(Error::new(ErrorKind::InvalidValue, "weight 'bytes' needs a heap profile; this is a CPU profile (use 'samples' or 'time')"))
         }
         (Kind::Heap, WeightChoice::Time) => {
-            Err(Error::new("ERR_INVALID_ARG_VALUE", "weight 'time' needs a CPU profile; this is a heap profile (use 'bytes' or 'samples')"))
+            Err(Error::new(ErrorKind::InvalidValue, "weight 'time' needs a CPU profile; this is a heap profile (use 'bytes' or 'samples')"))
         }
     }
 }
@@ -264,7 +264,7 @@ mod tests {
         let limited = analyze_file(&path, &AnalyzeOptions { limit: Some(1), ..Default::default() }).unwrap();
         assert_eq!(limited.functions.len(), 1);
         let e = analyze_file(&path, &AnalyzeOptions { expect: Some(Kind::Heap), ..Default::default() }).unwrap_err();
-        assert_eq!(e.code, parse::NOT_A_PROFILE);
+        assert_eq!(e.kind, ErrorKind::NotAProfile);
     }
 
     #[test]
@@ -278,6 +278,6 @@ mod tests {
         let svg2 = flame_file(&folded, &FlameOptions { title: Some("T".into()), ..Default::default() }).unwrap();
         assert!(svg2.contains(">T</text>") && svg2.contains("leaf file:///x.js:10:5"));
         let e = fold_file(&path, Timing::Samples, WeightChoice::Bytes).unwrap_err();
-        assert_eq!(e.code, "ERR_INVALID_ARG_VALUE");
+        assert_eq!(e.kind, ErrorKind::InvalidValue);
     }
 }

@@ -288,6 +288,7 @@ fn describe(b: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn reads_objects_arrays_and_escapes() {
@@ -314,7 +315,7 @@ mod tests {
         r.begin_object().unwrap();
         r.next_key(true).unwrap();
         let e = r.skip_value().unwrap_err();
-        assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+        assert_eq!(e.kind, ErrorKind::Parse);
         assert_eq!(e.offset, Some(11));
         assert!(e.message.contains("truncated"), "{}", e.message);
     }

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::json::Reader;
 use super::model::{Frame, FrameTable, Profile};
 use super::{cpu, heap};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// How CPU self time is computed from samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,14 +26,9 @@ pub struct Options {
     pub timing: Timing,
 }
 
-/// The code for files that are well-formed JSON but not a usable profile.
-pub const INVALID: &str = "ERR_RSHEAPDUMP_INVALID_PROFILE";
-/// The code for files that are some other kind of document (e.g. a heap snapshot).
-pub const NOT_A_PROFILE: &str = "ERR_RSHEAPDUMP_NOT_A_PROFILE";
-
-/// An [`INVALID`] error, with the byte offset it concerns when known.
+/// An [`ErrorKind::InvalidProfile`] error, with the byte offset it concerns when known.
 pub fn invalid(offset: Option<u64>, message: impl Into<String>) -> Error {
-    let mut e = Error::new(INVALID, message);
+    let mut e = Error::new(ErrorKind::InvalidProfile, message);
     e.offset = offset;
     e
 }
@@ -138,12 +133,12 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
         };
         return heap::build(nodes, samples, frames.into_frames());
     }
-    Err(Error::new(NOT_A_PROFILE, "not a profile: the JSON has neither 'nodes' (a .cpuprofile) nor 'head' (a .heapprofile)"))
+    Err(Error::new(ErrorKind::NotAProfile, "not a profile: the JSON has neither 'nodes' (a .cpuprofile) nor 'head' (a .heapprofile)"))
 }
 
 fn snapshot_error(at: u64) -> Error {
     let mut e = Error::new(
-        NOT_A_PROFILE,
+        ErrorKind::NotAProfile,
         "this is a heap snapshot, not a profile; analyze it with 'rsheapdump analyze' / analyzeSnapshot(), or give a .cpuprofile or .heapprofile",
     );
     e.offset = Some(at);

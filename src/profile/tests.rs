@@ -4,8 +4,9 @@ use std::io::Write;
 
 use super::fold::{self, Weight};
 use super::model::Category;
-use super::parse::{parse, Options, Timing, INVALID, NOT_A_PROFILE};
+use super::parse::{parse, Options, Timing};
 use super::{flame, tree, Kind, Profile};
+use crate::error::ErrorKind;
 
 fn node(id: i64, name: &str, line: i64, children: &[i64]) -> String {
     let url = if name.starts_with('(') { "" } else { "file:///app.js" };
@@ -117,7 +118,7 @@ fn time_deltas_timing() {
     // Without timeDeltas it is an error, not a silent fallback.
     let no_deltas = small_cpu().replace(r#""timeDeltas""#, r#""ignored""#);
     let e = parse(no_deltas.as_bytes(), Options { timing: Timing::Deltas }).unwrap_err();
-    assert_eq!(e.code, INVALID);
+    assert_eq!(e.kind, ErrorKind::InvalidProfile);
 }
 
 #[test]
@@ -180,7 +181,7 @@ fn gzip_input_is_detected_by_magic() {
     // A truncated gzip stream is a parse error naming the file.
     std::fs::write(&path, &gz[..gz.len() / 2]).unwrap();
     let e = super::read_file(&path, Options::default()).unwrap_err();
-    assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+    assert_eq!(e.kind, ErrorKind::Parse);
     assert_eq!(e.path.as_deref(), Some(path.to_str().unwrap()));
     // A heap snapshot is recognised from its first bytes, plain or gzip, without reading it all.
     let snap = dir.join("big.heapsnapshot.gz");
@@ -189,10 +190,10 @@ fn gzip_input_is_detected_by_magic() {
     enc.write_all(&b"0,".repeat(1 << 20)).unwrap();
     std::fs::write(&snap, enc.finish().unwrap()).unwrap();
     let e = super::read_file(&snap, Options::default()).unwrap_err();
-    assert_eq!(e.code, NOT_A_PROFILE);
+    assert_eq!(e.kind, ErrorKind::NotAProfile);
     assert_eq!(e.path.as_deref(), Some(snap.to_str().unwrap()));
     let e = super::read_file(&dir.join("missing.cpuprofile"), Options::default()).unwrap_err();
-    assert_eq!(e.code, "ENOENT");
+    assert_eq!(e.errno_code(), "ENOENT");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -226,15 +227,15 @@ fn heap_profile_sites_by_bytes() {
 fn heap_snapshot_is_rejected_with_a_code() {
     let snap = r#"{"snapshot":{"meta":{"node_fields":["type"]},"node_count":1,"edge_count":0},"nodes":[0],"edges":[],"strings":[""]}"#;
     let e = parse(snap.as_bytes(), Options::default()).unwrap_err();
-    assert_eq!(e.code, NOT_A_PROFILE);
+    assert_eq!(e.kind, ErrorKind::NotAProfile);
     assert!(e.message.contains("heap snapshot"), "{}", e.message);
     // Even when `nodes` comes first.
     let e = parse(br#"{"nodes":[1,2,3,4],"edges":[]}"#, Options::default()).unwrap_err();
-    assert_eq!(e.code, NOT_A_PROFILE);
+    assert_eq!(e.kind, ErrorKind::NotAProfile);
     let e = parse(br#"{"hello":1}"#, Options::default()).unwrap_err();
-    assert_eq!(e.code, NOT_A_PROFILE);
+    assert_eq!(e.kind, ErrorKind::NotAProfile);
     let e = parse(b"\x00\x01binary", Options::default()).unwrap_err();
-    assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+    assert_eq!(e.kind, ErrorKind::Parse);
 }
 
 #[test]
@@ -242,19 +243,19 @@ fn truncated_profile_is_a_parse_error_with_offset() {
     let text = small_cpu();
     for cut in [1, text.len() / 3, text.len() / 2, text.len() - 1] {
         let e = parse(&text.as_bytes()[..cut], Options::default()).unwrap_err();
-        assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE", "cut at {cut}: {e:?}");
+        assert_eq!(e.kind, ErrorKind::Parse, "cut at {cut}: {e:?}");
         assert!(e.offset.unwrap() <= cut as u64);
         assert!(e.message.contains("truncated"), "{}", e.message);
     }
     let e = parse(&HEAP.as_bytes()[..HEAP.len() / 2], Options::default()).unwrap_err();
-    assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+    assert_eq!(e.kind, ErrorKind::Parse);
 }
 
 #[test]
 fn sample_naming_a_missing_node_is_an_error() {
     let bad = small_cpu().replace("\"samples\":[3,", "\"samples\":[99,");
     let e = parse(bad.as_bytes(), Options::default()).unwrap_err();
-    assert_eq!(e.code, INVALID);
+    assert_eq!(e.kind, ErrorKind::InvalidProfile);
     assert!(e.message.contains("sample 0 names node 99"), "{}", e.message);
     assert!(e.offset.is_some());
     // Heap profiles written by Node name missing nodes in a few samples; the tree's sizes stand
@@ -270,17 +271,17 @@ fn broken_trees_are_errors_not_hangs() {
     // A cycle: 2 → 3 → 2.
     let nodes = [node(1, "(root)", -1, &[2]), node(2, "a", 1, &[3]), node(3, "b", 1, &[2])];
     let e = parse(format!(r#"{{"nodes":[{}]}}"#, nodes.join(",")).as_bytes(), Options::default()).unwrap_err();
-    assert_eq!(e.code, INVALID);
+    assert_eq!(e.kind, ErrorKind::InvalidProfile);
     // A child id that does not exist.
     let nodes = [node(1, "(root)", -1, &[5])];
     let e = parse(format!(r#"{{"nodes":[{}]}}"#, nodes.join(",")).as_bytes(), Options::default()).unwrap_err();
-    assert_eq!(e.code, INVALID);
+    assert_eq!(e.kind, ErrorKind::InvalidProfile);
     // Duplicate ids.
     let nodes = [node(1, "(root)", -1, &[]), node(1, "a", 1, &[])];
     let e = parse(format!(r#"{{"nodes":[{}]}}"#, nodes.join(",")).as_bytes(), Options::default()).unwrap_err();
-    assert_eq!(e.code, INVALID);
+    assert_eq!(e.kind, ErrorKind::InvalidProfile);
     let e = parse(br#"{"nodes":[]}"#, Options::default()).unwrap_err();
-    assert_eq!(e.code, INVALID);
+    assert_eq!(e.kind, ErrorKind::InvalidProfile);
 }
 
 #[test]
@@ -405,6 +406,6 @@ fn out_of_order_time_deltas_never_give_negative_time() {
 fn legacy_head_cpu_profiles_are_refused_clearly() {
     let legacy = r#"{"head":{"functionName":"(root)","id":1,"children":[]},"startTime":0,"endTime":1,"samples":[1],"timestamps":[0]}"#;
     let e = parse(legacy.as_bytes(), Options::default()).unwrap_err();
-    assert_eq!(e.code, INVALID);
+    assert_eq!(e.kind, ErrorKind::InvalidProfile);
     assert!(e.message.contains("legacy"), "{}", e.message);
 }

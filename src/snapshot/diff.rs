@@ -217,6 +217,7 @@ mod tests {
     use super::super::analysis::analyze;
     use super::super::tests::{Builder, Name};
     use super::*;
+    use crate::error::ErrorKind;
 
     /// A global holding `foos` Foo objects (ids from `first_foo`) and `bars` Bar objects, plus two
     /// plain `{x, y}` objects so that interface names take part.
@@ -266,6 +267,6 @@ mod tests {
             other.node("object", "Unrelated", 101 + 2 * i, 8);
         }
         let e = compare(analyze(other.graph(), &|_, _| {}), &heap(&[101], &[]), "'a' and 'b'").unwrap_err();
-        assert_eq!(e.code, "ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS");
+        assert_eq!(e.kind, ErrorKind::UnrelatedSnapshots);
     }
 }

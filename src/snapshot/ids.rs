@@ -10,14 +10,11 @@
 //! one deterministic script 90.6%; two runs of a small express service 16%.
 
 use super::graph::Graph;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Below this share of shared ids whose objects agree on type and name, two snapshots are taken
 /// to come from different processes (see the figures above).
 pub const SAME_PROCESS_AGREEMENT: f64 = 0.98;
-
-/// Stable code of the error for snapshots of different processes.
-pub const ERR_UNRELATED: &str = "ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS";
 
 /// A 32-bit fingerprint of a node's type name and name (FNV-1a), equal for the same object in
 /// two snapshots of one process and independent of string-table indexes.
@@ -111,7 +108,7 @@ pub fn overlap(earlier: &IdSet, later: &Graph) -> Overlap {
     o
 }
 
-/// Fails with [`ERR_UNRELATED`] unless `earlier` and `later` look like snapshots of one process;
+/// Fails with [`ErrorKind::UnrelatedSnapshots`] unless `earlier` and `later` look like snapshots of one process;
 /// `what` names the two files for the message (e.g. "'a.heapsnapshot' and 'b.heapsnapshot'").
 pub fn check_related(earlier: &IdSet, later: &Graph, what: &str) -> Result<Overlap> {
     let o = overlap(earlier, later);
@@ -122,7 +119,7 @@ pub fn check_related(earlier: &IdSet, later: &Graph, what: &str) -> Result<Overl
             format!("only {:.1}% of the {} ids they share name the same object", o.agreement() * 100.0, o.shared)
         };
         return Err(Error::new(
-            ERR_UNRELATED,
+            ErrorKind::UnrelatedSnapshots,
             format!(
                 "{what} are not snapshots of the same process: {detail}. Object ids only match within one process, and V8 renumbers objects when an \
                  inspector session (DevTools, or one that took a snapshot) detaches: take all snapshots from the same running \

@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 
 use flate2::read::MultiGzDecoder;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Size of one chunk handed from the reader thread to the parser.
 const CHUNK: usize = 4 << 20;
@@ -117,7 +117,7 @@ impl<'p> Input<'p> {
                     return;
                 }
             })
-            .map_err(|e| Error::new("ERR_RSHEAPDUMP_THREAD", format!("could not start the reader thread: {e}")))?;
+            .map_err(|e| Error::new(ErrorKind::Thread, format!("could not start the reader thread: {e}")))?;
         Ok(Input {
             source: Source::Thread(rx, Some(handle), back_tx),
             buf: Vec::new(),

@@ -554,6 +554,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     fn input(s: &str) -> Input<'static> {
         Input::from_bytes(s.as_bytes().to_vec())
@@ -587,7 +588,7 @@ mod tests {
             let mut inp = input(text);
             inp.skip_ws().unwrap();
             let e = read_uint_array(&mut inp, "t", |_| Ok(())).unwrap_err();
-            assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+            assert_eq!(e.kind, ErrorKind::Parse);
             assert_eq!(e.offset, Some(off), "{text}: {}", e.message);
             assert!(e.message.contains(needle), "{text}: {}", e.message);
         }

@@ -256,6 +256,7 @@ mod tests {
     use super::super::ids::IdSet;
     use super::super::tests::{Builder, Name};
     use super::*;
+    use crate::error::ErrorKind;
 
     /// A heap over three moments. Ids: < 100 exist from the start; 100.. were made between
     /// baseline and target; 500.. after the target. `stage` 0, 1, 2 = baseline, target, final.
@@ -376,7 +377,7 @@ mod tests {
             other.node("object", &format!("Other{i}"), 1 + 2 * i, 8);
         }
         let e = check_related(&IdSet::from_graph(&other.graph()), &fin, "'a' and 'b'").unwrap_err();
-        assert_eq!(e.code, "ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS");
+        assert_eq!(e.kind, ErrorKind::UnrelatedSnapshots);
         assert!(e.message.contains("'a' and 'b' are not snapshots of the same process"), "{}", e.message);
         let mut disjoint = Builder::default();
         disjoint.node("synthetic", "", 1_000_001, 0);

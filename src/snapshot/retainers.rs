@@ -9,7 +9,7 @@ use super::graph::Graph;
 use super::paths::{signature, Describer, RetainerPath, ShortestPaths};
 use super::{classes, dom_state, interfaces, load_file, Phase};
 use crate::cancel::Cancel;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// What to find the retainers of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +107,7 @@ fn by_class(g: &Graph, sp: &ShortestPaths, d: &Describer<'_>, name: &str, limit:
     }
     if matched == 0 {
         return Err(Error::new(
-            "ERR_RSHEAPDUMP_CLASS_NOT_FOUND",
+            ErrorKind::ClassNotFound,
             format!("no object of class '{name}' in the snapshot. Class names are the Constructor column of `rsheapdump summary`"),
         ));
     }
@@ -131,7 +131,7 @@ fn by_class(g: &Graph, sp: &ShortestPaths, d: &Describer<'_>, name: &str, limit:
 fn by_id(g: &Graph, sp: &ShortestPaths, d: &Describer<'_>, id: u64, limit: usize) -> Result<Retainers> {
     let Some(target) = (0..g.node_count() as u32).find(|&n| g.id(n) == id) else {
         return Err(Error::new(
-            "ERR_RSHEAPDUMP_NODE_NOT_FOUND",
+            ErrorKind::NodeNotFound,
             format!("no node with id @{id} in the snapshot. Ids are per process and per object: take the id from this snapshot (e.g. from `rsheapdump leaks` or `retainers --class`)"),
         ));
     };
@@ -223,7 +223,7 @@ mod tests {
         let one = find(heap(), &Query::Class("Session".into()), 1).expect("found");
         assert_eq!((one.groups.len(), one.omitted), (1, 1));
         let e = find(heap(), &Query::Class("Nope".into()), 0).unwrap_err();
-        assert_eq!(e.code, "ERR_RSHEAPDUMP_CLASS_NOT_FOUND");
+        assert_eq!(e.kind, ErrorKind::ClassNotFound);
     }
 
     #[test]
@@ -236,6 +236,6 @@ mod tests {
         let w = find(heap(), &Query::Id(107), 0).expect("found");
         assert_eq!(w.groups.len(), 1);
         assert!(w.groups[0].path.is_none());
-        assert_eq!(find(heap(), &Query::Id(999), 0).unwrap_err().code, "ERR_RSHEAPDUMP_NODE_NOT_FOUND");
+        assert_eq!(find(heap(), &Query::Id(999), 0).unwrap_err().kind, ErrorKind::NodeNotFound);
     }
 }

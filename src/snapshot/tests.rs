@@ -6,6 +6,7 @@ use super::graph::Graph;
 use super::input::Input;
 use super::summary::Summary;
 use super::{analysis, dominators, essential, flags, parse, summarize_bytes, Phase};
+use crate::error::ErrorKind;
 
 const NODE_TYPES: &str = r#"["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"]"#;
 const EDGE_TYPES: &str = r#"["context","element","property","internal","hidden","shortcut","weak"]"#;
@@ -545,7 +546,7 @@ fn bad_input_is_a_parse_error_with_offset_and_hint() {
     ];
     for (bytes, needle) in cases {
         let e = parse_err(&bytes);
-        assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE", "{needle}: {}", e.message);
+        assert_eq!(e.kind, ErrorKind::Parse, "{needle}: {}", e.message);
         let off = e.offset.expect("offset");
         assert!(off <= bytes.len() as u64, "{needle}: offset {off} past {}", bytes.len());
         assert!(e.message.contains(needle) || e.message.to_lowercase().contains(needle), "{needle}: {}", e.message);
@@ -610,7 +611,7 @@ fn thousands_of_mutated_snapshots_never_panic() {
                 assert!(s.statistics.total >= 0.0);
             }
             Err(e) => {
-                assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE", "{}", e.message);
+                assert_eq!(e.kind, ErrorKind::Parse, "{}", e.message);
                 assert!(e.offset.unwrap_or(0) <= m.len() as u64);
             }
         }
@@ -650,7 +651,7 @@ fn truncated_gzip_error_points_past_the_good_bytes() {
     std::io::Write::write_all(&mut gz, text.as_bytes()).unwrap();
     let bytes = gz.finish().unwrap();
     let e = parse_err(&bytes[..bytes.len() * 2 / 3]);
-    assert_eq!(e.code, "ERR_RSHEAPDUMP_PARSE");
+    assert_eq!(e.kind, ErrorKind::Parse);
     assert!(e.offset.unwrap() > 0, "{}", e.message);
 }
 
@@ -717,7 +718,7 @@ fn edges_read_ahead_match_a_sequential_parse() {
             std::fs::write(&path, &bad).unwrap();
             let a = super::summarize_file(&path, &|_, _| {}, &crate::cancel::Cancel::new()).unwrap_err();
             let b = summarize_bytes(bad.into_bytes()).unwrap_err();
-            assert_eq!((a.code, a.offset, &a.message.replace(&path.display().to_string(), "")), (b.code, b.offset, &b.message), "declared {declared}");
+            assert_eq!((a.kind, a.offset, &a.message.replace(&path.display().to_string(), "")), (b.kind, b.offset, &b.message), "declared {declared}");
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -771,7 +772,7 @@ fn members_after_the_edges_read_ahead_match_a_sequential_parse() {
                 }
             }
             (Err(a), Err(b)) => {
-                assert_eq!((a.code, a.offset, &a.message.replace(&path.display().to_string(), "")), (b.code, b.offset, &b.message), "{what}");
+                assert_eq!((a.kind, a.offset, &a.message.replace(&path.display().to_string(), "")), (b.kind, b.offset, &b.message), "{what}");
             }
             (a, b) => panic!("{what}: file {:?}, bytes {:?}", a.map(|s| s.classes.len()), b.map(|s| s.classes.len())),
         }
@@ -796,11 +797,11 @@ fn a_cancel_stops_the_parse_at_the_next_chunk_with_abort_err() {
         cancel.cancel();
     };
     let e = super::summarize_file(&path, &progress, &cancel).unwrap_err();
-    assert_eq!(e.code, "ABORT_ERR", "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::Cancelled, "{}", e.message);
     assert_eq!(reports.get(), 1, "no chunk is read after the cancel");
     assert!(last.get() < 1.0, "stopped before the end of the file ({})", last.get());
     // Set before the start: nothing is parsed at all.
     let e = super::load_file(&path, &|_, _| panic!("no progress once cancelled"), &cancel).unwrap_err();
-    assert_eq!(e.code, "ABORT_ERR");
+    assert_eq!(e.kind, ErrorKind::Cancelled);
     std::fs::remove_dir_all(&dir).unwrap();
 }
