@@ -200,12 +200,6 @@ export interface ProfileRow {
   parent: number
 }
 
-/**
- * Puts our handler back for `signal` if something (libuv, when the app adds or removes a
- * `process.on(signal)` listener) replaced it; the replacement is chained to.
- */
-export declare function reinstallSignalHandler(signal: number): boolean
-
 /** Objects sharing a retainer path shape (or one path of a node, for an id query). */
 export interface RetainerGroup {
   /** Objects in the group. */
@@ -260,21 +254,6 @@ export interface RetainerPathStep {
   /** Constructor location `script:line:column` (one-based), when the snapshot has it. */
   location?: string
 }
-
-/** Removes the partial file of an abandoned capture. */
-export declare function sinkAbort(id: number): void
-
-/** Completes a sink's file; resolves to where it went and its size. */
-export declare function sinkFinish(id: number): Promise<unknown>
-
-/** Opens `<path>.partial` (mode 0600) for a capture; returns the sink id. Throws on a bad path. */
-export declare function sinkOpen(path: string, gzipLevel?: number | undefined | null): number
-
-/** Number of sinks open in this process. */
-export declare function sinkOpenCount(): number
-
-/** Queues a chunk (a string from the inspector, or bytes) for the sink's writer thread. */
-export declare function sinkWrite(id: number, chunk: string | Buffer): void
 
 /** One row of DevTools' Summary view. */
 export interface SnapshotClass {
@@ -336,16 +315,10 @@ export interface SnapshotSummary {
   edgeCount: number
 }
 
-/** Stops calling a callback registered with `watchSignals` (our handler stays installed). */
-export declare function unwatchSignals(id: number): void
-
 /**
- * Installs our handler for each signal and calls `callback(signum)` on the calling thread's
- * event loop whenever one arrives. Does not keep that loop alive. Returns a subscription id.
+ * Where a finished file went, as returned to JavaScript. (Still declared in binding.d.ts: napi-rs
+ * cannot skip the declaration of a struct it converts; nothing public returns it.)
  */
-export declare function watchSignals(signals: Array<number>, callback: ((arg: number) => void)): number
-
-/** Where a finished file went, as returned to JavaScript. */
 export interface WrittenFile {
   /** Absolute path of the final file. */
   path: string

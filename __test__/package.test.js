@@ -113,3 +113,11 @@ test('every error code made in lib/ or src/ is in rsheapdump.codes, and README l
   const typed = Object.fromEntries([...declared.slice(0, declared.indexOf('}')).matchAll(/readonly (\w+): '(\w+)'/g)].map((m) => [m[1], m[2]]));
   assert.deepEqual(typed, { ...codes }, 'index.d.ts declares exactly rsheapdump.codes');
 });
+
+test("the shipped binding.d.ts declares no internal function (the capture worker's sinks and signal plumbing)", () => {
+  const dts = fs.readFileSync(path.join(ROOT, 'binding.d.ts'), 'utf8');
+  const declared = [...dts.matchAll(/export declare function (\w+)/g)].map((m) => m[1]);
+  const internal = declared.filter((f) => /^sink|Signal/.test(f));
+  assert.deepEqual(internal, []);
+  assert.ok(declared.includes('analyzeSnapshot'), 'the public functions are declared');
+});

@@ -1,11 +1,13 @@
-//! napi glue for `crate::capture`: the sink the capture worker feeds.
+//! napi glue for `crate::capture`: the sink the capture worker feeds. Internal to lib/ (not an
+//! API), so left out of the shipped binding.d.ts (`skip_typescript`).
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::error::{check, to_js};
 
-/// Where a finished file went, as returned to JavaScript.
+/// Where a finished file went, as returned to JavaScript. (Still declared in binding.d.ts: napi-rs
+/// cannot skip the declaration of a struct it converts; nothing public returns it.)
 #[napi(object)]
 pub struct WrittenFile {
     /// Absolute path of the final file.
@@ -17,13 +19,13 @@ pub struct WrittenFile {
 }
 
 /// Opens `<path>.partial` (mode 0600) for a capture; returns the sink id. Throws on a bad path.
-#[napi]
+#[napi(skip_typescript)]
 pub fn sink_open(env: Env, path: String, gzip_level: Option<u32>) -> Result<u32> {
     check(&env, crate::capture::sink::open(std::path::Path::new(&path), gzip_level))
 }
 
 /// Queues a chunk (a string from the inspector, or bytes) for the sink's writer thread.
-#[napi]
+#[napi(skip_typescript)]
 pub fn sink_write(env: Env, id: u32, chunk: Either<String, Buffer>) -> Result<()> {
     let bytes = match chunk {
         Either::A(s) => s.into_bytes(),
@@ -33,13 +35,13 @@ pub fn sink_write(env: Env, id: u32, chunk: Either<String, Buffer>) -> Result<()
 }
 
 /// Removes the partial file of an abandoned capture.
-#[napi]
+#[napi(skip_typescript)]
 pub fn sink_abort(id: u32) {
     crate::capture::sink::abort(id)
 }
 
 /// Number of sinks open in this process.
-#[napi]
+#[napi(skip_typescript)]
 pub fn sink_open_count() -> u32 {
     crate::capture::sink::open_count() as u32
 }
@@ -64,7 +66,7 @@ impl Task for FinishTask {
 }
 
 /// Completes a sink's file; resolves to where it went and its size.
-#[napi]
+#[napi(skip_typescript)]
 pub fn sink_finish(id: u32) -> AsyncTask<FinishTask> {
     AsyncTask::new(FinishTask { id })
 }

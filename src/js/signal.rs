@@ -1,5 +1,6 @@
 //! napi glue for `crate::capture::signal`: the capture worker subscribes a JS callback that runs
-//! on the worker's own event loop, so signals are served while the main thread is busy.
+//! on the worker's own event loop, so signals are served while the main thread is busy. Internal to
+//! lib/, so left out of the shipped binding.d.ts (`skip_typescript`).
 
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -10,7 +11,7 @@ use crate::capture::signal;
 
 /// Installs our handler for each signal and calls `callback(signum)` on the calling thread's
 /// event loop whenever one arrives. Does not keep that loop alive. Returns a subscription id.
-#[napi]
+#[napi(skip_typescript)]
 pub fn watch_signals(env: Env, signals: Vec<i32>, callback: ThreadsafeFunction<i32, (), i32, Status, false, true>) -> Result<i64> {
     for &s in &signals {
         check(&env, signal::install(s))?;
@@ -25,14 +26,14 @@ pub fn watch_signals(env: Env, signals: Vec<i32>, callback: ThreadsafeFunction<i
 }
 
 /// Stops calling a callback registered with `watchSignals` (our handler stays installed).
-#[napi]
+#[napi(skip_typescript)]
 pub fn unwatch_signals(id: i64) {
     signal::unsubscribe(id as u64)
 }
 
 /// Puts our handler back for `signal` if something (libuv, when the app adds or removes a
 /// `process.on(signal)` listener) replaced it; the replacement is chained to.
-#[napi]
+#[napi(skip_typescript)]
 pub fn reinstall_signal_handler(env: Env, signal: i32) -> Result<bool> {
     if signal::is_installed(signal) {
         return Ok(false);
