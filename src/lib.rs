@@ -3,11 +3,22 @@
 //! The Rust core (`capture`, `snapshot`, `profile`) knows nothing of Node; `js` is the napi glue:
 //! argument conversion, and the one place where errors become JS errors.
 
-pub mod cancel;
-pub mod capture;
-pub mod error;
-pub mod profile;
-pub mod snapshot;
+pub(crate) mod cancel;
+pub(crate) mod capture;
+pub(crate) mod error;
+pub(crate) mod profile;
+pub(crate) mod snapshot;
+/// For the fuzz crate (fuzz/) only; not an API: the crate's modules are private.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::error::{Error, ErrorKind};
+
+    /// Parses and analyzes an in-memory snapshot (plain or gzip), keeping only the outcome.
+    pub fn summarize_bytes(bytes: Vec<u8>) -> Result<(), Error> {
+        crate::snapshot::summarize_bytes(bytes).map(drop)
+    }
+}
+
 // napi registers the exports at load time; a test build has no loader, so they look unused.
 #[cfg_attr(test, allow(dead_code))]
 mod js;

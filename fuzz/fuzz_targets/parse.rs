@@ -3,10 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rsheapdump::error::ErrorKind;
+use rsheapdump::fuzzing::{summarize_bytes, ErrorKind};
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(e) = rsheapdump::snapshot::summarize_bytes(data.to_vec()) {
+    if let Err(e) = summarize_bytes(data.to_vec()) {
         assert_eq!(e.kind, ErrorKind::Parse, "{}", e.message);
         assert!(e.offset.unwrap_or(0) <= data.len() as u64 * 1024 + 1024);
     }

@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use super::fold::{self, Folded, Weight};
+use super::model::Timing;
 use super::model::{Kind, Profile};
-use super::parse::{self, Timing};
+use super::parse;
 use super::{flame, tree};
 use crate::error::{Error, ErrorKind, Result};
 

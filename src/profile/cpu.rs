@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::format::{invalid, read_call_frame};
 use super::json::Reader;
-use super::model::{Frame, FrameTable, Kind, Node, Profile, NO_PARENT};
-use super::parse::{invalid, read_call_frame, Timing};
+use super::model::{Frame, FrameTable, Kind, Node, Profile, Timing, NO_PARENT};
 use crate::error::Result;
 
 /// A node as the file lists it, before the tree is built.

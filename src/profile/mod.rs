@@ -7,6 +7,7 @@ pub mod api;
 pub mod cpu;
 pub mod flame;
 pub mod fold;
+pub mod format;
 pub mod heap;
 pub mod json;
 pub mod model;
@@ -16,5 +17,4 @@ pub mod tree;
 #[cfg(test)]
 mod tests;
 
-pub use model::{Kind, Profile};
-pub use parse::{read_file, Options, Timing};
+pub use model::{Kind, Timing};

@@ -177,6 +177,7 @@ impl Profile {
     }
 
     /// The frame of node `i`.
+    #[cfg(test)]
     pub fn frame_of(&self, i: usize) -> &Frame {
         &self.frames[self.nodes[i].frame as usize]
     }
@@ -225,4 +226,14 @@ impl FrameTable {
     pub fn into_frames(self) -> Vec<Frame> {
         self.frames
     }
+}
+
+/// How CPU self time is computed from samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Timing {
+    /// DevTools' rule: sample count × (endTime − startTime) / total samples.
+    #[default]
+    Samples,
+    /// Each sample lasts until the next one, from `timeDeltas` (what DevTools' timeline shows).
+    Deltas,
 }

@@ -4,33 +4,17 @@
 use std::io::{BufRead, Read};
 use std::path::Path;
 
+use super::format::invalid;
 use super::json::Reader;
-use super::model::{Frame, FrameTable, Profile};
+use super::model::{FrameTable, Profile, Timing};
 use super::{cpu, heap};
 use crate::error::{Error, ErrorKind, Result};
-
-/// How CPU self time is computed from samples.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Timing {
-    /// DevTools' rule: sample count × (endTime − startTime) / total samples.
-    #[default]
-    Samples,
-    /// Each sample lasts until the next one, from `timeDeltas` (what DevTools' timeline shows).
-    Deltas,
-}
 
 /// Options for reading a profile.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// How CPU self time is computed; ignored for heap profiles.
     pub timing: Timing,
-}
-
-/// An [`ErrorKind::InvalidProfile`] error, with the byte offset it concerns when known.
-pub fn invalid(offset: Option<u64>, message: impl Into<String>) -> Error {
-    let mut e = Error::new(ErrorKind::InvalidProfile, message);
-    e.offset = offset;
-    e
 }
 
 /// Reads and parses the profile at `path`.
@@ -165,22 +149,4 @@ fn int_array(r: &mut Reader<'_>) -> Result<Vec<i64>> {
         v.push(r.integer()?);
     }
     Ok(v)
-}
-
-/// Reads a `callFrame` object (shared by both formats).
-pub(super) fn read_call_frame(r: &mut Reader<'_>) -> Result<Frame> {
-    let mut f = Frame { name: String::new(), url: String::new(), line: -1, column: -1 };
-    r.begin_object()?;
-    let mut first = true;
-    while let Some(k) = r.next_key(first)? {
-        first = false;
-        match &*k {
-            "functionName" => f.name = r.string()?.into_owned(),
-            "url" => f.url = r.string()?.into_owned(),
-            "lineNumber" => f.line = r.integer()?,
-            "columnNumber" => f.column = r.integer()?,
-            _ => r.skip_value()?,
-        }
-    }
-    Ok(f)
 }

@@ -4,8 +4,10 @@ use std::io::Write;
 
 use super::fold::{self, Weight};
 use super::model::Category;
-use super::parse::{parse, Options, Timing};
-use super::{flame, tree, Kind, Profile};
+use super::model::Profile;
+use super::model::Timing;
+use super::parse::{parse, Options};
+use super::{flame, tree, Kind};
 use crate::error::ErrorKind;
 
 fn node(id: i64, name: &str, line: i64, children: &[i64]) -> String {
@@ -176,11 +178,11 @@ fn gzip_input_is_detected_by_magic() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("plain-name.json");
     std::fs::write(&path, &gz).unwrap();
-    let p = super::read_file(&path, Options::default()).unwrap();
+    let p = super::parse::read_file(&path, Options::default()).unwrap();
     assert_eq!(p.sample_count(), 10);
     // A truncated gzip stream is a parse error naming the file.
     std::fs::write(&path, &gz[..gz.len() / 2]).unwrap();
-    let e = super::read_file(&path, Options::default()).unwrap_err();
+    let e = super::parse::read_file(&path, Options::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Parse);
     assert_eq!(e.path.as_deref(), Some(path.to_str().unwrap()));
     // A heap snapshot is recognised from its first bytes, plain or gzip, without reading it all.
@@ -189,10 +191,10 @@ fn gzip_input_is_detected_by_magic() {
     enc.write_all(br#" {"snapshot":{"meta":{}},"nodes":["#).unwrap();
     enc.write_all(&b"0,".repeat(1 << 20)).unwrap();
     std::fs::write(&snap, enc.finish().unwrap()).unwrap();
-    let e = super::read_file(&snap, Options::default()).unwrap_err();
+    let e = super::parse::read_file(&snap, Options::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotAProfile);
     assert_eq!(e.path.as_deref(), Some(snap.to_str().unwrap()));
-    let e = super::read_file(&dir.join("missing.cpuprofile"), Options::default()).unwrap_err();
+    let e = super::parse::read_file(&dir.join("missing.cpuprofile"), Options::default()).unwrap_err();
     assert_eq!(e.errno_code(), "ENOENT");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -15,15 +15,6 @@ pub fn totals(p: &Profile) -> (Vec<f64>, Vec<u64>) {
     (value, count)
 }
 
-/// Depth of every node (root = 0).
-pub fn depths(p: &Profile) -> Vec<u32> {
-    let mut d = vec![0u32; p.nodes.len()];
-    for i in 1..p.nodes.len() {
-        d[i] = d[p.nodes[i].parent as usize] + 1;
-    }
-    d
-}
-
 /// One row of the bottom-up table: a function, aggregated over every node that runs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionRow {

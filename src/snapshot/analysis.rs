@@ -2,7 +2,6 @@
 //! derived array (sizes, distances, dominators, classes) for the summary and for later
 //! analyses (comparison, leaks, retainer paths) to share.
 
-use super::bits::Bits;
 use super::dominators::{self, Accumulated, Dominators};
 use super::essential::{essential_edges, EphemeronNames};
 use super::graph::Graph;
@@ -26,8 +25,6 @@ pub struct Analysis {
     pub retained: Vec<f64>,
     /// Class (a string index) per node.
     pub class_of: Vec<u32>,
-    /// DevTools' page-owned flag per node.
-    pub page_owned: Bits,
     /// The Statistics view but its total (which needs the dominator tree).
     pub statistics: Statistics,
 }
@@ -107,7 +104,7 @@ pub fn analyze_with<T, U>(
     // collected aside (`added`) and appended once the graph is no longer shared.
     let mut added = Added::after(&graph.strings);
     let g = &graph;
-    let ((page_owned, essential), (self_sizes, stats)) = beside_each_other(
+    let (essential, (self_sizes, stats)) = beside_each_other(
         || {
             let t = Instant::now();
             let page_owned = flags::page_owned(g);
@@ -115,7 +112,7 @@ pub fn analyze_with<T, U>(
             let t = Instant::now();
             let essential = essential_edges(g, &page_owned, &eph);
             trace("  essential", t);
-            (page_owned, essential)
+            essential
         },
         || {
             let t = Instant::now();
@@ -170,7 +167,7 @@ pub fn analyze_with<T, U>(
     drop(tree);
     trace("after", t);
     progress(Phase::Dominators, 1.0);
-    (Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, page_owned, statistics: stats }, extra)
+    (Analysis { graph, self_sizes, distances: dist, idom, retained, class_of, statistics: stats }, extra)
 }
 
 /// Runs `a` on a second thread and `b` on this one, and returns both results. When no thread

@@ -5,23 +5,12 @@
 #[derive(Clone, Debug)]
 pub struct Bits {
     words: Vec<u64>,
-    len: usize,
 }
 
 impl Bits {
     /// `len` bits, all clear.
     pub fn new(len: usize) -> Self {
-        Bits { words: vec![0; len.div_ceil(64)], len }
-    }
-
-    /// Number of bits.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// True when the set holds no bits at all.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+        Bits { words: vec![0; len.div_ceil(64)] }
     }
 
     /// Reads bit `i` (false when out of range).
@@ -51,6 +40,5 @@ mod tests {
         b.set(0);
         b.set(500);
         assert!(b.get(129) && b.get(0) && !b.get(128) && !b.get(500));
-        assert_eq!(b.len(), 130);
     }
 }

@@ -27,6 +27,7 @@ pub struct Dominators {
 /// Vertices are renamed to their DFS numbers before the main loop. Lengauer–Tarjan only ever
 /// compares DFS numbers, so the result is the same as DevTools' (which works on node ordinals),
 /// but the arrays are then walked nearly in order, which is several times faster on big graphs.
+#[cfg(test)]
 pub fn compute(g: &Graph, essential: &Bits, self_sizes: &[u32]) -> Dominators {
     tree(g, essential).finish(self_sizes)
 }
@@ -83,6 +84,7 @@ pub struct Tree {
 
 impl Tree {
     /// Node ordinals and retained sizes from the DFS-numbered tree.
+    #[cfg(test)]
     pub fn finish(self, self_sizes: &[u32]) -> Dominators {
         self.accumulate(self_sizes).finish()
     }
@@ -132,6 +134,7 @@ impl Accumulated {
 
 /// The Lengauer–Tarjan part: reads only the graph's edges, so it can run on another thread
 /// while sizes, distances and names are computed.
+#[cfg(test)]
 pub fn tree(g: &Graph, essential: &Bits) -> Tree {
     let numbering = number(g, essential);
     let pairs = pred_pairs(g, essential);

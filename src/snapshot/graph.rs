@@ -23,12 +23,10 @@ pub struct Kinds {
     pub code: u8,
     pub closure: u8,
     pub regexp: u8,
-    pub number: u8,
     pub native: u8,
     pub synthetic: u8,
     pub cons_string: u8,
     pub sliced_string: u8,
-    pub e_context: u8,
     pub e_element: u8,
     pub e_property: u8,
     pub e_internal: u8,
@@ -51,12 +49,10 @@ impl Kinds {
             code: n("code"),
             closure: n("closure"),
             regexp: n("regexp"),
-            number: n("number"),
             native: n("native"),
             synthetic: n("synthetic"),
             cons_string: n("concatenated string"),
             sliced_string: n("sliced string"),
-            e_context: e("context"),
             e_element: e("element"),
             e_property: e("property"),
             e_internal: e("internal"),
@@ -115,16 +111,6 @@ impl Locations {
     /// Every `(node, location)`, in node order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Location)> + '_ {
         self.entries.iter().map(|(n, l)| (*n, l))
-    }
-
-    /// Number of located nodes.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// True when no node is located.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 
@@ -197,11 +183,6 @@ impl Graph {
         }
     }
 
-    /// Where node `n`'s constructor was defined, if the snapshot says.
-    pub fn location(&self, n: u32) -> Option<Location> {
-        self.locations.get(n).copied()
-    }
-
     /// The node's name.
     pub fn name(&self, n: u32) -> &str {
         self.strings.get(self.node_name[n as usize])
@@ -222,81 +203,5 @@ impl Graph {
     /// The edge's name string, or None for indexed edges.
     pub fn edge_str(&self, e: usize) -> Option<&str> {
         self.edge_has_string_name(e).then(|| self.strings.get(self.edge_name[e]))
-    }
-
-    /// The edge's name as DevTools prints it: the string, or the element index in decimal.
-    pub fn edge_name_text(&self, e: usize) -> std::borrow::Cow<'_, str> {
-        match self.edge_str(e) {
-            Some(s) => s.into(),
-            None => self.edge_name[e].to_string().into(),
-        }
-    }
-
-    /// How many edges point at each node (weak ones included, as DevTools counts retainers).
-    pub fn in_degrees(&self) -> Vec<u32> {
-        let mut d = vec![0u32; self.node_count()];
-        for &t in &self.edge_to {
-            d[t as usize] = d[t as usize].saturating_add(1);
-        }
-        d
-    }
-
-    /// Reverse edges: for each node, the edges that point at it and their source nodes.
-    pub fn retainers(&self) -> Retainers {
-        let n = self.node_count();
-        let mut first = vec![0u32; n + 1];
-        for &t in &self.edge_to {
-            first[t as usize + 1] += 1;
-        }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
-        let mut fill = first.clone();
-        let m = self.edge_count();
-        let mut edge = vec![0u32; m];
-        let mut node = vec![0u32; m];
-        for src in 0..n as u32 {
-            for e in self.edges(src) {
-                let t = self.edge_to[e] as usize;
-                let slot = fill[t] as usize;
-                fill[t] += 1;
-                edge[slot] = e as u32;
-                node[slot] = src;
-            }
-        }
-        Retainers { first, edge, node }
-    }
-
-    /// Approximate bytes held by the graph, for memory accounting in benchmarks.
-    pub fn heap_bytes(&self) -> usize {
-        self.strings.heap_bytes()
-            + self.node_type.capacity()
-            + self.node_name.capacity() * 4
-            + self.node_id.capacity() * 4
-            + self.node_id_hi.capacity() * 4
-            + self.node_self.capacity() * 4
-            + self.node_detachedness.capacity()
-            + self.first_edge.capacity() * 4
-            + self.edge_type.capacity()
-            + self.edge_name.capacity() * 4
-            + self.edge_to.capacity() * 4
-    }
-}
-
-/// Reverse adjacency, retainers of node `n` at `first[n]..first[n + 1]`, in edge order.
-#[derive(Debug)]
-pub struct Retainers {
-    /// Offsets per node, `node_count + 1` long.
-    pub first: Vec<u32>,
-    /// Retaining edge ordinal per slot.
-    pub edge: Vec<u32>,
-    /// Retaining node ordinal per slot.
-    pub node: Vec<u32>,
-}
-
-impl Retainers {
-    /// The slots holding node `n`'s retainers.
-    pub fn of(&self, n: u32) -> Range<usize> {
-        self.first[n as usize] as usize..self.first[n as usize + 1] as usize
     }
 }

@@ -48,16 +48,6 @@ impl IdSet {
         IdSet { ids, prints }
     }
 
-    /// Number of ids.
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    /// True when the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
     /// The fingerprint stored for `id`, if the set has it.
     pub fn get(&self, id: u64) -> Option<u32> {
         self.ids.binary_search(&id).ok().map(|i| self.prints[i])
@@ -66,11 +56,6 @@ impl IdSet {
     /// True when the set has `id`.
     pub fn contains(&self, id: u64) -> bool {
         self.ids.binary_search(&id).is_ok()
-    }
-
-    /// Approximate heap bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        self.ids.capacity() * 8 + self.prints.capacity() * 4
     }
 }
 

@@ -269,11 +269,6 @@ impl<'p> Input<'p> {
         }
     }
 
-    /// Whether the input is gzip-compressed.
-    pub fn is_gzip(&self) -> bool {
-        self.gzip
-    }
-
     /// Fraction of the underlying file consumed, 0..=1, for progress reports.
     pub fn fraction(&self) -> f64 {
         if self.raw_total == 0 {

@@ -330,6 +330,7 @@ pub type Reject = (&'static str, &'static str);
 
 /// Reads `[n, n, ...]` of non-negative integers (the input is at `[`), calling `f` with each
 /// value in order. This is the hot loop of the whole analyzer: it works on the chunk in place.
+#[cfg(test)]
 pub fn read_uint_array<F>(inp: &mut Input, what: &str, mut f: F) -> Result<u64>
 where
     F: FnMut(u64) -> std::result::Result<(), Reject>,

@@ -3,6 +3,12 @@
 
 use serde_json::Value;
 
+use super::json;
+
+/// Fields of one node or edge record kept while parsing; `Meta` refuses layouts that put a
+/// needed field beyond this (V8 writes 6 or 7 node fields and 3 edge fields).
+pub const MAX_FIELDS: usize = json::MAX_RECORD;
+
 /// What a node field position holds, for the parser's per-position dispatch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeField {
@@ -99,7 +105,7 @@ impl Meta {
                 return Err(format!("'meta.edge_fields' must name {need:?} exactly once"));
             }
         }
-        let limit = super::parse::MAX_FIELDS;
+        let limit = MAX_FIELDS;
         let late = |fields: &[String], names: &[&str]| fields.iter().enumerate().any(|(i, f)| i >= limit && names.contains(&f.as_str()));
         if late(&node_names, &["type", "name", "id", "self_size", "edge_count"]) || late(&edge_names, &["type", "name_or_index", "to_node"]) {
             return Err(format!("'meta' places a needed field after position {limit}"));

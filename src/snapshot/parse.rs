@@ -5,16 +5,12 @@
 use super::graph::{Graph, Kinds, Location, Locations};
 use super::input::Input;
 use super::json::{self, expect, show, HINT_NOT_SNAPSHOT, HINT_TRUNCATED};
-use super::meta::{EdgeField, Meta, NodeField};
+use super::meta::{EdgeField, Meta, NodeField, MAX_FIELDS};
 use super::strings::Strings;
 use crate::error::Result;
 
 /// Hint for input that has the shape of a CPU or sampling heap profile.
 const HINT_PROFILE: &str = "This looks like a CPU or heap profile (.cpuprofile/.heapprofile), not a heap snapshot";
-
-/// Fields of one node or edge record kept while parsing; `Meta` refuses layouts that put a
-/// needed field beyond this (V8 writes 6 or 7 node fields and 3 edge fields).
-pub const MAX_FIELDS: usize = json::MAX_RECORD;
 
 /// The node columns while they are being filled.
 #[derive(Default)]

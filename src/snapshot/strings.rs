@@ -19,11 +19,6 @@ impl Strings {
         self.ends.len()
     }
 
-    /// True when there are no strings.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
     /// Appends a string and returns its index.
     pub fn push(&mut self, s: &str) -> u32 {
         self.text.push_str(s);
@@ -49,11 +44,6 @@ impl Strings {
         }
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         self.text.get(start..self.ends[i] as usize).unwrap_or("")
-    }
-
-    /// Bytes held, for memory accounting.
-    pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * 8
     }
 }
 

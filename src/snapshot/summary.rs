@@ -56,11 +56,6 @@ impl ClassKeys {
         self.base as usize + self.located.len()
     }
 
-    /// True when there are no keys at all.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Public key text and display name of key `id`.
     pub fn describe(&self, d: &Derived, id: u32) -> (String, String) {
         if id >= self.base {
