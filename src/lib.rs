@@ -8,14 +8,27 @@ pub(crate) mod capture;
 pub(crate) mod error;
 pub(crate) mod profile;
 pub(crate) mod snapshot;
-/// For the fuzz crate (fuzz/) only; not an API: the crate's modules are private.
+/// For the fuzz crate (fuzz/) and benches/ only; not an API: the crate's modules are private.
 #[doc(hidden)]
-pub mod fuzzing {
+pub mod internals {
+    use std::path::Path;
+
+    use crate::cancel::Cancel;
     pub use crate::error::{Error, ErrorKind};
 
     /// Parses and analyzes an in-memory snapshot (plain or gzip), keeping only the outcome.
     pub fn summarize_bytes(bytes: Vec<u8>) -> Result<(), Error> {
         crate::snapshot::summarize_bytes(bytes).map(drop)
+    }
+
+    /// Parses a snapshot file into the graph and drops it; returns the node count.
+    pub fn parse_file(path: &Path) -> Result<usize, Error> {
+        crate::snapshot::load_file(path, &|_, _| {}, &Cancel::new()).map(|g| g.node_count())
+    }
+
+    /// Parses and analyzes a snapshot file; returns the class count and the total size.
+    pub fn summarize_file(path: &Path) -> Result<(usize, f64), Error> {
+        crate::snapshot::summarize_file(path, &|_, _| {}, &Cancel::new()).map(|s| (s.classes.len(), s.statistics.total))
     }
 }
 

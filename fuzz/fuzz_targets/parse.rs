@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rsheapdump::fuzzing::{summarize_bytes, ErrorKind};
+use rsheapdump::internals::{summarize_bytes, ErrorKind};
 
 fuzz_target!(|data: &[u8]| {
     if let Err(e) = summarize_bytes(data.to_vec()) {

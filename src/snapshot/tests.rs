@@ -620,15 +620,6 @@ fn thousands_of_mutated_snapshots_never_panic() {
     assert!(ok > 0 && ok < 4000, "ok = {ok}");
 }
 
-/// Profiling aid: `RSHEAPDUMP_BENCH_FILE=x.heapsnapshot cargo test --release --lib bench_file -- --ignored`.
-#[test]
-#[ignore]
-fn bench_file() {
-    let Some(path) = std::env::var_os("RSHEAPDUMP_BENCH_FILE") else { return };
-    let s = super::summarize_file(std::path::Path::new(&path), &|_, _| {}, &crate::cancel::Cancel::new()).expect("analyzes");
-    eprintln!("{} classes, total {}", s.classes.len(), s.statistics.total);
-}
-
 #[test]
 fn bogus_counts_do_not_reserve_memory() {
     // A tiny file declaring billions of nodes and edges: refused quickly, nothing huge reserved.
@@ -653,20 +644,6 @@ fn truncated_gzip_error_points_past_the_good_bytes() {
     let e = parse_err(&bytes[..bytes.len() * 2 / 3]);
     assert_eq!(e.kind, ErrorKind::Parse);
     assert!(e.offset.unwrap() > 0, "{}", e.message);
-}
-
-/// Profiling aid for the parser alone: `RSHEAPDUMP_BENCH_FILE=x RSHEAPDUMP_BENCH_RUNS=5 cargo
-/// test --release --lib bench_parse -- --ignored --nocapture` prints each run's time.
-#[test]
-#[ignore]
-fn bench_parse() {
-    let Some(path) = std::env::var_os("RSHEAPDUMP_BENCH_FILE") else { return };
-    let runs: usize = std::env::var("RSHEAPDUMP_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
-    for _ in 0..runs {
-        let t = std::time::Instant::now();
-        let g = super::load_file(std::path::Path::new(&path), &|_, _| {}, &crate::cancel::Cancel::new()).expect("parses");
-        eprintln!("parse {:.0} ms, {} nodes", t.elapsed().as_secs_f64() * 1000.0, g.node_count());
-    }
 }
 
 /// A snapshot big enough for the edges to be read ahead on a second thread, with `declared`
