@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { tmpdir, runChild, startChild, waitFor, heapdumpFiles, readSnapshot, assertValidSnapshot, countNodes } = require('./helpers');
+const { ROOT, tmpdir, runChild, startChild, waitFor, heapdumpFiles, readSnapshot, assertValidSnapshot, countNodes } = require('./helpers');
 
 const IDLE = `require('rsheapdump'); console.log('ready'); setTimeout(() => {}, 30000);`;
 
@@ -176,4 +176,15 @@ test('without cpuprofile, SIGURG keeps its default (ignored) and nothing is writ
   assert.deepEqual(fs.readdirSync(cwd).filter((f) => f.endsWith('.cpuprofile')), []);
   assert.equal(child.exitCode, null);
   c.kill('SIGTERM');
+});
+
+test('on Windows (no SIGUSR2) setting up signals is a documented no-op, not an error from require', async () => {
+  const r = await runChild(
+    `const { setup } = require(${JSON.stringify(path.join(ROOT, 'lib', 'signal.js'))});
+     const before = process.listenerCount('newListener');
+     const opts = setup({ NODE_HEAPDUMP_OPTIONS: 'gzip' }, 'win32');
+     console.log(opts.signal, opts.gzip, process.listenerCount('newListener') - before);`,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'false true 0');
 });

@@ -21,6 +21,8 @@ const codes = Object.freeze({
   ABORTED: 'ERR_RSHEAPDUMP_ABORTED',
   SIGNAL: 'ERR_RSHEAPDUMP_SIGNAL',
   THREAD: 'ERR_RSHEAPDUMP_THREAD',
+  // The platform lacks what the call needs (POSIX signals on Windows).
+  UNSUPPORTED: 'ERR_RSHEAPDUMP_UNSUPPORTED',
   // Analysis.
   PARSE: 'ERR_RSHEAPDUMP_PARSE',
   NOT_A_PROFILE: 'ERR_RSHEAPDUMP_NOT_A_PROFILE',

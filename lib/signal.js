@@ -50,9 +50,13 @@ function keepInstalled(signal, signum) {
   process.on('removeListener', reinstall);
 }
 
-/** Sets up signal handling from NODE_HEAPDUMP_OPTIONS; called once, at require time. */
-function setup(env = process.env) {
+/**
+ * Sets up signal handling from NODE_HEAPDUMP_OPTIONS; called once, at require time. Windows has no
+ * SIGUSR2: there it is a documented no-op (README), not an error thrown by require.
+ */
+function setup(env = process.env, platform = process.platform) {
   const opts = parseOptions(env.NODE_HEAPDUMP_OPTIONS);
+  if (platform === 'win32') opts.signal = false;
   if (!opts.signal) return opts;
   const signum = os.constants.signals[SNAPSHOT_SIGNAL];
   native.reinstallSignalHandler(signum);

@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Thread,
     /// A signal handler or its pipe could not be set up.
     Signal,
+    /// The platform lacks what the call needs (POSIX signals on Windows).
+    Unsupported,
     /// A snapshot file is malformed at an offset.
     Parse,
     /// A profile file is JSON of the right kind but breaks the format's rules.
@@ -77,7 +79,12 @@ impl Error {
     /// An I/O error shaped like Node's: `ENOENT: no such file or directory, open '/x'`.
     pub fn io(err: &io::Error, syscall: &str, path: &Path) -> Self {
         let path_s = path.display().to_string();
-        let (code, errno) = match err.raw_os_error() {
+        #[cfg(unix)]
+        let raw = err.raw_os_error();
+        // Windows' raw codes are Win32 errors, not errno values: name the common cases by kind.
+        #[cfg(not(unix))]
+        let raw = errno_of_kind(err.kind());
+        let (code, errno) = match raw {
             Some(n) => (errno_name(n).map(str::to_owned).unwrap_or_else(|| format!("E{n}")), Some(-n)),
             None => ("EIO".to_owned(), None),
         };
@@ -114,6 +121,23 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+#[cfg(not(unix))]
+fn errno_of_kind(kind: io::ErrorKind) -> Option<i32> {
+    use io::ErrorKind as K;
+    Some(match kind {
+        K::NotFound => libc::ENOENT,
+        K::PermissionDenied => libc::EACCES,
+        K::AlreadyExists => libc::EEXIST,
+        K::StorageFull => libc::ENOSPC,
+        K::IsADirectory => libc::EISDIR,
+        K::NotADirectory => libc::ENOTDIR,
+        K::ReadOnlyFilesystem => libc::EROFS,
+        K::InvalidInput => libc::EINVAL,
+        K::OutOfMemory => libc::ENOMEM,
+        _ => return None,
+    })
+}
+
 fn strip_os_suffix(s: &str) -> String {
     // std formats "No such file or directory (os error 2)"; Node says "no such file or directory".
     let s = s.split(" (os error").next().unwrap_or(s);
@@ -144,6 +168,7 @@ pub fn errno_name(n: i32) -> Option<&'static str> {
         EACCES => "EACCES",
         EPERM => "EPERM",
         ENOSPC => "ENOSPC",
+        #[cfg(unix)]
         EDQUOT => "EDQUOT",
         EFBIG => "EFBIG",
         EISDIR => "EISDIR",
@@ -154,6 +179,7 @@ pub fn errno_name(n: i32) -> Option<&'static str> {
         ENFILE => "ENFILE",
         EIO => "EIO",
         ENAMETOOLONG => "ENAMETOOLONG",
+        #[cfg(unix)]
         ELOOP => "ELOOP",
         EBADF => "EBADF",
         EINVAL => "EINVAL",

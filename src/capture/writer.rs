@@ -5,7 +5,6 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::thread::JoinHandle;
@@ -65,13 +64,7 @@ impl Writer {
             }
         }
         let partial = partial_path(path);
-        let file = OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&partial).map_err(|e| Error::io(&e, "open", path))?;
-        // A stale partial file from a crash keeps its old mode through O_CREAT; force 0600.
-        use std::os::unix::fs::PermissionsExt;
-        if let Err(e) = file.set_permissions(fs::Permissions::from_mode(0o600)) {
-            let _ = fs::remove_file(&partial);
-            return Err(Error::io(&e, "chmod", &partial));
-        }
+        let file = create_private(path, &partial)?;
         let (tx, rx) = sync_channel::<Msg>(QUEUE_DEPTH);
         let final_path = path.to_path_buf();
         let partial_t = partial.clone();
@@ -191,6 +184,25 @@ impl Output {
         };
         buf.into_inner().map_err(|e| Error::io(e.error(), "write", path))
     }
+}
+
+/// Creates `partial` (for the final `path`) readable by its owner only: snapshots hold secrets.
+#[cfg(unix)]
+fn create_private(path: &Path, partial: &Path) -> Result<File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(partial).map_err(|e| Error::io(&e, "open", path))?;
+    // A stale partial file from a crash keeps its old mode through O_CREAT; force 0600.
+    if let Err(e) = file.set_permissions(fs::Permissions::from_mode(0o600)) {
+        let _ = fs::remove_file(partial);
+        return Err(Error::io(&e, "chmod", partial));
+    }
+    Ok(file)
+}
+
+/// Without mode bits (Windows) the file takes its directory's ACL, as README says.
+#[cfg(not(unix))]
+fn create_private(path: &Path, partial: &Path) -> Result<File> {
+    OpenOptions::new().write(true).create(true).truncate(true).open(partial).map_err(|e| Error::io(&e, "open", path))
 }
 
 #[cfg(test)]

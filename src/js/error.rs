@@ -32,6 +32,7 @@ fn code_and_class(kind: ErrorKind) -> (&'static str, Class) {
         UnknownSink => ("ERR_RSHEAPDUMP_SINK", Class::Error),
         Thread => ("ERR_RSHEAPDUMP_THREAD", Class::Error),
         Signal => ("ERR_RSHEAPDUMP_SIGNAL", Class::Error),
+        Unsupported => ("ERR_RSHEAPDUMP_UNSUPPORTED", Class::Error),
         Parse => ("ERR_RSHEAPDUMP_PARSE", Class::Error),
         InvalidProfile => ("ERR_RSHEAPDUMP_INVALID_PROFILE", Class::Error),
         NotAProfile => ("ERR_RSHEAPDUMP_NOT_A_PROFILE", Class::Error),
@@ -98,7 +99,7 @@ pub fn check<T>(env: &Env, r: crate::error::Result<T>) -> napi::Result<T> {
 mod tests {
     use super::*;
 
-    const ALL: [ErrorKind; 14] = {
+    const ALL: [ErrorKind; 15] = {
         use ErrorKind::*;
         [
             Io,
@@ -109,6 +110,7 @@ mod tests {
             UnknownSink,
             Thread,
             Signal,
+            Unsupported,
             Parse,
             InvalidProfile,
             NotAProfile,
