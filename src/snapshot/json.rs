@@ -342,37 +342,149 @@ where
 /// and dropped.
 pub const MAX_RECORD: usize = 16;
 
+/// Collects numbers into records of `width` and hands each complete one to `f`, so that the
+/// per-number work stays inside the parsing loop.
+struct Records<F> {
+    rec: [u64; MAX_RECORD],
+    pos: usize,
+    width: usize,
+    f: F,
+}
+
+impl<F: FnMut(&[u64]) -> std::result::Result<(), Reject>> Records<F> {
+    #[inline(always)]
+    fn take(&mut self, v: u64) -> std::result::Result<(), Reject> {
+        if self.pos < MAX_RECORD {
+            self.rec[self.pos] = v;
+        }
+        self.pos += 1;
+        if self.pos == self.width {
+            self.pos = 0;
+            return (self.f)(&self.rec[..self.width.min(MAX_RECORD)]);
+        }
+        Ok(())
+    }
+}
+
+/// A 64-byte block of V8's shape (digits, `,` and `\n,`) up to its last comma, whose numbers
+/// are handed out by their start bits with no byte-by-byte walk.
+#[derive(Default)]
+struct Block {
+    /// Start bits of the numbers still to hand out.
+    starts: u64,
+    /// Digit bits of the whole block.
+    digits: u64,
+    /// The block's offset in the chunk.
+    at: usize,
+    /// Where reading goes on once the block is done.
+    end: usize,
+}
+
+/// The next number of a [`Block`].
+enum BlockNumber {
+    /// Its value and its offset in the chunk.
+    Value(u64, usize),
+    /// Too long for the fast paths: the byte loop reads it from this offset in the chunk.
+    Long(usize),
+}
+
+impl Block {
+    /// The block at `chunk[i..]` when it has V8's shape; `None` sends the caller to the slower paths.
+    #[inline(always)]
+    fn classify(chunk: &[u8], i: usize) -> Option<Block> {
+        let block: &[u8; BLOCK] = chunk[i..i + BLOCK].try_into().unwrap_or(&[0; BLOCK]);
+        let (d, c, l) = classify(block);
+        if d | c | l != u64::MAX || d & 1 == 0 || c == 0 {
+            return None;
+        }
+        // Up to and including the last comma.
+        let q = BLOCK - c.leading_zeros() as usize;
+        let keep = u64::MAX >> (BLOCK - q);
+        // A comma is followed by a digit and a newline by a comma (the last comma's digit is
+        // checked by whoever reads on from it).
+        let ok = (c & (keep >> 1)) << 1 & !d == 0 && (l & keep) << 1 & !c == 0;
+        ok.then(|| Block { starts: d & !(d << 1) & keep, digits: d, at: i, end: i + q })
+    }
+
+    /// Whether numbers are left to hand out.
+    #[inline(always)]
+    fn pending(&self) -> bool {
+        self.starts != 0
+    }
+
+    #[inline(always)]
+    fn next(&mut self, chunk: &[u8]) -> BlockNumber {
+        let s = self.starts.trailing_zeros() as usize;
+        self.starts &= self.starts - 1;
+        let len = (!(self.digits >> s)).trailing_zeros() as usize;
+        if len <= 16 {
+            return BlockNumber::Value(digits_at(&chunk[self.at + s..self.at + s + 16], len), self.at + s);
+        }
+        self.starts = 0;
+        BlockNumber::Long(self.at + s)
+    }
+}
+
+/// A number read byte by byte (at the end of a chunk, or in shapes the fast paths refuse).
+#[derive(Default)]
+struct SlowNumber {
+    /// Inside a number.
+    active: bool,
+    value: u64,
+    digits: usize,
+    /// Offset of its first digit in the input.
+    start: u64,
+}
+
+impl SlowNumber {
+    fn begin(&mut self, at: u64) {
+        *self = SlowNumber { active: true, value: 0, digits: 0, start: at };
+    }
+
+    /// Adds the digits at `chunk[i..]`; returns where they end. u64 holds any 19-digit number and
+    /// V8 never writes longer ones, so a longer one is refused instead of checked (`false`).
+    #[inline]
+    fn extend(&mut self, chunk: &[u8], i: usize) -> (usize, bool) {
+        let mut j = i;
+        while j < chunk.len() {
+            let d = chunk[j].wrapping_sub(b'0');
+            if d >= 10 {
+                break;
+            }
+            self.value = self.value.wrapping_mul(10).wrapping_add(d as u64);
+            j += 1;
+        }
+        self.digits += j - i;
+        (j, self.digits <= 19)
+    }
+}
+
+/// The message for byte `b` where a number or a separator was expected.
+fn separator_error(what: &str, b: u8, expect_value: bool) -> String {
+    if b == b'-' {
+        format!("negative number in '{what}'")
+    } else if expect_value {
+        format!("expected a number in '{what}' but found {}", show(b))
+    } else {
+        format!("expected ',' or ']' in '{what}' but found {}", show(b))
+    }
+}
+
 /// [`read_uint_array`] for an array of `width`-number records: `f` gets each complete record
 /// (its first [`MAX_RECORD`] fields), once per record rather than once per number, which keeps
 /// the per-number work inside this loop. A rejected record is reported at its last number.
 /// Returns the count of numbers (a trailing partial record is not handed over).
-pub fn read_uint_records<F>(inp: &mut Input, what: &str, width: usize, mut f: F) -> Result<u64>
+pub fn read_uint_records<F>(inp: &mut Input, what: &str, width: usize, f: F) -> Result<u64>
 where
     F: FnMut(&[u64]) -> std::result::Result<(), Reject>,
 {
     let width = width.max(1);
-    let mut rec = [0u64; MAX_RECORD];
-    let mut pos = 0usize;
-    // Stores a number; at the end of a record, hands it over.
-    let mut take = |v: u64| -> std::result::Result<(), Reject> {
-        if pos < MAX_RECORD {
-            rec[pos] = v;
-        }
-        pos += 1;
-        if pos == width {
-            pos = 0;
-            return f(&rec[..width.min(MAX_RECORD)]);
-        }
-        Ok(())
-    };
+    let mut records = Records { rec: [0; MAX_RECORD], pos: 0, width, f };
     let start = inp.offset();
     inp.bump(); // '['
     let mut count: u64 = 0;
     let mut expect_value = true;
-    let mut in_num = false;
-    let mut acc: u64 = 0;
-    let mut digits = 0usize;
-    let mut num_start: u64 = 0;
+    let mut slow = SlowNumber::default();
     loop {
         if !inp.fill()? {
             return Err(inp.error_at(start, format!("unexpected end of input inside the '{what}' array"), HINT_TRUNCATED));
@@ -381,60 +493,37 @@ where
         let chunk = &inp.buf[inp.pos..];
         let n = chunk.len();
         let mut i = 0;
-        // A block being handed out: the starts of its numbers still to take, its digits, its
-        // offset in the chunk and where the next read begins once it is done.
-        let (mut starts, mut block_digits, mut block_at, mut block_end) = (0u64, 0u64, 0usize, 0usize);
+        let mut block = Block::default();
         'bytes: while i < n {
-            // Each turn either completes a number (handed to `take` at the one call site
-            // below, so it is inlined) or moves over digits or a separator.
+            // Each turn either completes a number (handed over at the one call site below, so
+            // it is inlined) or moves over digits or a separator. The paths, fastest first: a
+            // block's numbers; a new block; one number and its comma at once; byte by byte.
             let (value, at) = 'number: {
-                if starts != 0 {
-                    let s = starts.trailing_zeros() as usize;
-                    starts &= starts - 1;
-                    let len = (!(block_digits >> s)).trailing_zeros() as usize;
-                    if len <= 16 {
-                        let value = digits_at(&chunk[block_at + s..block_at + s + 16], len);
-                        if starts == 0 {
-                            i = block_end;
+                if block.pending() {
+                    match block.next(chunk) {
+                        BlockNumber::Value(value, s) => {
+                            if !block.pending() {
+                                i = block.end;
+                            }
+                            break 'number (value, base + s as u64);
                         }
-                        break 'number (value, base + (block_at + s) as u64);
-                    }
-                    // Too long for the fast paths: the byte loop reads it from its start.
-                    starts = 0;
-                    i = block_at + s;
-                    in_num = true;
-                    acc = 0;
-                    digits = 0;
-                    num_start = base + i as u64;
-                    continue 'bytes;
-                }
-                // Block path: 64 bytes classified at once into digit, comma and newline masks;
-                // the numbers are then taken by their start bits, with no byte-by-byte walk.
-                // It takes blocks of V8's shape only (digits, `,` and `\n,`), up to their last
-                // comma; anything else goes to the paths below.
-                if expect_value && !in_num && i + BLOCK + 16 <= n {
-                    let block: &[u8; BLOCK] = chunk[i..i + BLOCK].try_into().unwrap_or(&[0; BLOCK]);
-                    let (d, c, l) = classify(block);
-                    if d | c | l == u64::MAX && d & 1 != 0 && c != 0 {
-                        // Up to and including the last comma.
-                        let q = BLOCK - c.leading_zeros() as usize;
-                        let keep = u64::MAX >> (BLOCK - q);
-                        // A comma is followed by a digit and a newline by a comma (the last
-                        // comma's digit is checked by whoever reads on from it).
-                        let ok = (c & (keep >> 1)) << 1 & !d == 0 && (l & keep) << 1 & !c == 0;
-                        if ok {
-                            starts = d & !(d << 1) & keep;
-                            block_digits = d;
-                            block_at = i;
-                            block_end = i + q;
+                        BlockNumber::Long(s) => {
+                            i = s;
+                            slow.begin(base + i as u64);
                             continue 'bytes;
                         }
                     }
                 }
-                // Fast path: a whole number and its comma at once, eight digits per step. It
-                // only takes the common shapes (`123,` and `123\n,`); anything else, and the end
-                // of a chunk, goes through the byte-by-byte loop below, which owns every error.
-                if expect_value && !in_num && i + FAST_LOOKAHEAD <= n {
+                if expect_value && !slow.active && i + BLOCK + 16 <= n {
+                    if let Some(b) = Block::classify(chunk, i) {
+                        block = b;
+                        continue 'bytes;
+                    }
+                }
+                // A whole number and its comma at once, eight digits per step: only the common
+                // shapes (`123,` and `123\n,`); anything else, and the end of a chunk, goes
+                // through the byte-by-byte path below, which owns every error.
+                if expect_value && !slow.active && i + FAST_LOOKAHEAD <= n {
                     let ahead: &[u8; FAST_LOOKAHEAD] = chunk[i..i + FAST_LOOKAHEAD].try_into().unwrap_or(&[0; FAST_LOOKAHEAD]);
                     if let Some((value, len, skip)) = fast_number(ahead) {
                         let at = base + i as u64;
@@ -444,42 +533,27 @@ where
                 }
                 let b = chunk[i];
                 if b.wrapping_sub(b'0') < 10 {
-                    if !in_num {
+                    if !slow.active {
                         if !expect_value {
-                            return Err(err_at(inp, base + i as u64, format!("expected ',' or ']' in '{what}' but found {}", show(b)), HINT_NOT_SNAPSHOT));
+                            return Err(err_at(inp, base + i as u64, separator_error(what, b, false), HINT_NOT_SNAPSHOT));
                         }
-                        in_num = true;
-                        acc = 0;
-                        digits = 0;
-                        num_start = base + i as u64;
+                        slow.begin(base + i as u64);
                     }
-                    // The digits of one number in a tight loop; u64 holds any 19-digit number,
-                    // and V8 never writes longer ones, so a longer one is refused instead of
-                    // checked.
-                    let mut j = i;
-                    while j < n {
-                        let d = chunk[j].wrapping_sub(b'0');
-                        if d >= 10 {
-                            break;
-                        }
-                        acc = acc.wrapping_mul(10).wrapping_add(d as u64);
-                        j += 1;
-                    }
-                    digits += j - i;
-                    if digits > 19 {
-                        return Err(err_at(inp, num_start, format!("number too large in '{what}'"), HINT_NOT_SNAPSHOT));
+                    let (j, fits) = slow.extend(chunk, i);
+                    if !fits {
+                        return Err(err_at(inp, slow.start, format!("number too large in '{what}'"), HINT_NOT_SNAPSHOT));
                     }
                     i = j;
                     continue 'bytes;
                 }
-                if in_num {
+                if slow.active {
                     // The number ends here; `b` is looked at again on the next turn.
-                    in_num = false;
+                    slow.active = false;
                     if b == b'.' || b == b'e' || b == b'E' {
-                        return Err(err_at(inp, num_start, format!("expected an integer in '{what}'"), HINT_NOT_SNAPSHOT));
+                        return Err(err_at(inp, slow.start, format!("expected an integer in '{what}'"), HINT_NOT_SNAPSHOT));
                     }
                     expect_value = false;
-                    break 'number (acc, num_start);
+                    break 'number (slow.value, slow.start);
                 }
                 match b {
                     b' ' | b'\n' | b'\r' | b'\t' => {}
@@ -488,23 +562,12 @@ where
                         inp.pos += i + 1;
                         return Ok(count);
                     }
-                    _ => {
-                        let what_found = show(b);
-                        let off = base + i as u64;
-                        let msg = if b == b'-' {
-                            format!("negative number in '{what}'")
-                        } else if expect_value {
-                            format!("expected a number in '{what}' but found {what_found}")
-                        } else {
-                            format!("expected ',' or ']' in '{what}' but found {what_found}")
-                        };
-                        return Err(err_at(inp, off, msg, HINT_NOT_SNAPSHOT));
-                    }
+                    _ => return Err(err_at(inp, base + i as u64, separator_error(what, b, expect_value), HINT_NOT_SNAPSHOT)),
                 }
                 i += 1;
                 continue 'bytes;
             };
-            if let Err((msg, hint)) = take(value) {
+            if let Err((msg, hint)) = records.take(value) {
                 return Err(err_at(inp, at, format!("{msg} in '{what}'"), hint));
             }
             count += 1;

@@ -88,112 +88,21 @@ fn read_members(inp: &mut Input<'_>, st: &mut Members, mode: Mode) -> Result<()>
     // The edges array, read ahead by a second thread while this one reads the nodes.
     let mut ahead = AheadGuard::default();
     loop {
-        match inp.skip_ws()? {
-            Some(b'"') => {}
-            Some(b) => return Err(inp.error(format!("expected a key but found {}", show(b)), HINT_NOT_SNAPSHOT)),
-            None => return Err(inp.error("unexpected end of input, expected a key", HINT_TRUNCATED)),
-        }
-        let key_at = inp.offset();
-        key.clear();
-        json::read_string(inp, &mut key)?;
-        expect(inp, b':', "':'")?;
+        let key_at = read_key(inp, &mut key)?;
         let value_at = inp.offset();
         let peek = inp.skip_ws()?;
         if mode == Mode::Tail && matches!(key.as_slice(), b"snapshot" | b"nodes" | b"edges") {
             return Err(inp.error_at(key_at, "not a member after the edges", HINT_NOT_SNAPSHOT));
         }
         match key.as_slice() {
-            b"snapshot" => {
-                let mut raw = Vec::new();
-                json::skip_value(inp, Some(&mut raw), 64 << 20)?;
-                let v: serde_json::Value =
-                    serde_json::from_slice(&raw).map_err(|e| inp.error_at(value_at, format!("invalid 'snapshot' header ({e})"), HINT_NOT_SNAPSHOT))?;
-                let m = Meta::from_value(&v).map_err(|e| inp.error_at(value_at, e, HINT_NOT_SNAPSHOT))?;
-                st.meta = Some(m);
-            }
-            b"nodes" => {
-                let m = match &st.meta {
-                    Some(m) => m,
-                    None => {
-                        let hint = if peek == Some(b'[') { HINT_PROFILE } else { HINT_NOT_SNAPSHOT };
-                        return Err(inp.error_at(value_at, "'nodes' comes before the 'snapshot' header", hint));
-                    }
-                };
-                if st.nodes.is_some() {
-                    return Err(inp.error_at(value_at, "'nodes' appears twice", HINT_NOT_SNAPSHOT));
-                }
-                require_array(inp, peek, "nodes")?;
-                if let Some(path) = inp.plain_file() {
-                    ahead.handle = spawn_ahead(path, inp.offset(), m, ahead.cancel.clone());
-                }
-                let t = std::time::Instant::now();
-                st.nodes = Some(read_nodes(inp, m)?);
-                super::trace("  nodes", t);
-            }
-            b"edges" => {
-                let (m, ns) = match (&st.meta, &st.nodes) {
-                    (Some(m), Some(n)) => (m, n),
-                    _ => return Err(inp.error_at(value_at, "'edges' comes before 'snapshot' and 'nodes'", HINT_NOT_SNAPSHOT)),
-                };
-                if st.edges.is_some() {
-                    return Err(inp.error_at(value_at, "'edges' appears twice", HINT_NOT_SNAPSHOT));
-                }
-                require_array(inp, peek, "edges")?;
-                // While the second thread finishes the edges, this one reads what follows them.
-                let tail = match (&ahead.handle, inp.plain_file()) {
-                    (Some(_), Some(path)) => {
-                        let t = std::time::Instant::now();
-                        let tail = read_tail(path, m, inp.offset(), expected_edges(ns));
-                        super::trace("  after edges", t);
-                        tail
-                    }
-                    _ => None,
-                };
-                // The second thread's result is used only when it read exactly this array with
-                // the real node count; otherwise (or on any error there) it is read here, which
-                // also gives the error messages and offsets of a sequential parse.
-                let t = std::time::Instant::now();
-                let early = ahead.handle.take().and_then(|h| h.join().ok().flatten());
-                super::trace("  edges (wait)", t);
-                match early {
-                    Some(a) if a.key_at == key_at && a.node_count == ns.ty.len() as u64 && inp.jump_to(a.end)? => {
-                        check_edge_total(inp, &a.edges, ns)?;
-                        st.edges = Some(a.edges);
-                    }
-                    _ => {
-                        let e = read_edges(inp, m, ns.ty.len() as u64, expected_edges(ns))?;
-                        check_edge_total(inp, &e, ns)?;
-                        st.edges = Some(e);
-                    }
-                }
-                // The members after the edges, when they were read from where they really are.
-                if let Some(t) = tail {
-                    if let Some(next_at) = after_comma(inp)? {
-                        // (A table met twice is left to the sequential read to report.)
-                        let twice = st.strings.is_some() && t.members.strings.is_some();
-                        if next_at == t.key_at && !twice && inp.jump_to(t.end)? {
-                            if t.members.strings.is_some() {
-                                st.strings = t.members.strings;
-                            }
-                            st.located.extend(t.members.located);
-                            return Ok(());
-                        }
-                        // At the next key already: read on from there.
-                        continue;
-                    }
-                }
-            }
-            b"strings" => {
-                if st.strings.is_some() {
-                    return Err(inp.error_at(value_at, "'strings' appears twice", HINT_NOT_SNAPSHOT));
-                }
-                require_array(inp, peek, "strings")?;
-                let mut s = Strings::new();
-                json::read_string_array(inp, "strings", |b| {
-                    s.push_bytes(b);
-                })?;
-                st.strings = Some((s, inp.offset()));
-            }
+            b"snapshot" => st.meta = Some(read_header(inp, value_at)?),
+            b"nodes" => read_nodes_member(inp, st, &mut ahead, peek, value_at)?,
+            b"edges" => match read_edges_member(inp, st, &mut ahead, peek, key_at, value_at)? {
+                AfterEdges::Done => return Ok(()),
+                AfterEdges::AtNextKey => continue,
+                AfterEdges::AtSeparator => {}
+            },
+            b"strings" => read_strings_member(inp, st, peek, value_at)?,
             b"locations" => match st.meta.as_ref().and_then(|m| Some((m, m.location_fields?))) {
                 Some((m, fields)) => {
                     require_array(inp, peek, "locations")?;
@@ -203,16 +112,142 @@ fn read_members(inp: &mut Input<'_>, st: &mut Members, mode: Mode) -> Result<()>
             },
             _ => json::skip_value(inp, None, 0)?,
         }
-        match inp.skip_ws()? {
-            Some(b',') => inp.bump(),
-            Some(b'}') => {
-                inp.bump();
-                return Ok(());
-            }
-            Some(b) => return Err(inp.error(format!("expected ',' or '}}' but found {}", show(b)), HINT_NOT_SNAPSHOT)),
-            None => return Err(inp.error("unexpected end of input, expected ',' or '}'", HINT_TRUNCATED)),
+        if object_ends(inp)? {
+            return Ok(());
         }
     }
+}
+
+/// Reads `"key":` into `key`; returns the key's offset.
+fn read_key(inp: &mut Input<'_>, key: &mut Vec<u8>) -> Result<u64> {
+    match inp.skip_ws()? {
+        Some(b'"') => {}
+        Some(b) => return Err(inp.error(format!("expected a key but found {}", show(b)), HINT_NOT_SNAPSHOT)),
+        None => return Err(inp.error("unexpected end of input, expected a key", HINT_TRUNCATED)),
+    }
+    let key_at = inp.offset();
+    key.clear();
+    json::read_string(inp, key)?;
+    expect(inp, b':', "':'")?;
+    Ok(key_at)
+}
+
+/// After a member: `,` (false: another member follows) or the object's `}` (true).
+fn object_ends(inp: &mut Input<'_>) -> Result<bool> {
+    match inp.skip_ws()? {
+        Some(b',') => {
+            inp.bump();
+            Ok(false)
+        }
+        Some(b'}') => {
+            inp.bump();
+            Ok(true)
+        }
+        Some(b) => Err(inp.error(format!("expected ',' or '}}' but found {}", show(b)), HINT_NOT_SNAPSHOT)),
+        None => Err(inp.error("unexpected end of input, expected ',' or '}'", HINT_TRUNCATED)),
+    }
+}
+
+/// The small `snapshot` header, through serde_json (it is a few kilobytes).
+fn read_header(inp: &mut Input<'_>, value_at: u64) -> Result<Meta> {
+    let mut raw = Vec::new();
+    json::skip_value(inp, Some(&mut raw), 64 << 20)?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&raw).map_err(|e| inp.error_at(value_at, format!("invalid 'snapshot' header ({e})"), HINT_NOT_SNAPSHOT))?;
+    Meta::from_value(&v).map_err(|e| inp.error_at(value_at, e, HINT_NOT_SNAPSHOT))
+}
+
+/// The `nodes` array; in a plain file, first starts the second thread reading the edges ahead.
+fn read_nodes_member(inp: &mut Input<'_>, st: &mut Members, ahead: &mut AheadGuard, peek: Option<u8>, value_at: u64) -> Result<()> {
+    let m = match &st.meta {
+        Some(m) => m,
+        None => {
+            let hint = if peek == Some(b'[') { HINT_PROFILE } else { HINT_NOT_SNAPSHOT };
+            return Err(inp.error_at(value_at, "'nodes' comes before the 'snapshot' header", hint));
+        }
+    };
+    if st.nodes.is_some() {
+        return Err(inp.error_at(value_at, "'nodes' appears twice", HINT_NOT_SNAPSHOT));
+    }
+    require_array(inp, peek, "nodes")?;
+    if let Some(path) = inp.plain_file() {
+        ahead.handle = spawn_ahead(path, inp.offset(), m, ahead.cancel.clone());
+    }
+    let t = std::time::Instant::now();
+    st.nodes = Some(read_nodes(inp, m)?);
+    super::trace("  nodes", t);
+    Ok(())
+}
+
+/// Where [`read_edges_member`] leaves the input.
+enum AfterEdges {
+    /// Past the object's closing brace: the members after the edges were read ahead too.
+    Done,
+    /// At the next member's key (its comma consumed).
+    AtNextKey,
+    /// Just after the edges array, before its `,` or `}`.
+    AtSeparator,
+}
+
+/// The `edges` array: the second thread's result when it read exactly this array, and the
+/// members after it when they were read from where they really are.
+fn read_edges_member(inp: &mut Input<'_>, st: &mut Members, ahead: &mut AheadGuard, peek: Option<u8>, key_at: u64, value_at: u64) -> Result<AfterEdges> {
+    let (m, ns) = match (&st.meta, &st.nodes) {
+        (Some(m), Some(n)) => (m, n),
+        _ => return Err(inp.error_at(value_at, "'edges' comes before 'snapshot' and 'nodes'", HINT_NOT_SNAPSHOT)),
+    };
+    if st.edges.is_some() {
+        return Err(inp.error_at(value_at, "'edges' appears twice", HINT_NOT_SNAPSHOT));
+    }
+    require_array(inp, peek, "edges")?;
+    // While the second thread finishes the edges, this one reads what follows them.
+    let tail = match (&ahead.handle, inp.plain_file()) {
+        (Some(_), Some(path)) => {
+            let t = std::time::Instant::now();
+            let tail = read_tail(path, m, inp.offset(), expected_edges(ns));
+            super::trace("  after edges", t);
+            tail
+        }
+        _ => None,
+    };
+    // The second thread's result is used only when it read exactly this array with the real node
+    // count; otherwise (or on any error there) it is read here, which also gives the error
+    // messages and offsets of a sequential parse.
+    let t = std::time::Instant::now();
+    let early = ahead.handle.take().and_then(|h| h.join().ok().flatten());
+    super::trace("  edges (wait)", t);
+    let edges = match early {
+        Some(a) if a.key_at == key_at && a.node_count == ns.ty.len() as u64 && inp.jump_to(a.end)? => a.edges,
+        _ => read_edges(inp, m, ns.ty.len() as u64, expected_edges(ns))?,
+    };
+    check_edge_total(inp, &edges, ns)?;
+    st.edges = Some(edges);
+    let Some(t) = tail else { return Ok(AfterEdges::AtSeparator) };
+    let Some(next_at) = after_comma(inp)? else { return Ok(AfterEdges::AtSeparator) };
+    // (A table met twice is left to the sequential read to report.)
+    let twice = st.strings.is_some() && t.members.strings.is_some();
+    if next_at == t.key_at && !twice && inp.jump_to(t.end)? {
+        if t.members.strings.is_some() {
+            st.strings = t.members.strings;
+        }
+        st.located.extend(t.members.located);
+        return Ok(AfterEdges::Done);
+    }
+    Ok(AfterEdges::AtNextKey)
+}
+
+/// The `strings` table, into an arena; remembers the offset after it for error messages.
+fn read_strings_member(inp: &mut Input<'_>, st: &mut Members, peek: Option<u8>, value_at: u64) -> Result<()> {
+    if st.strings.is_some() {
+        return Err(inp.error_at(value_at, "'strings' appears twice", HINT_NOT_SNAPSHOT));
+    }
+    require_array(inp, peek, "strings")?;
+    let mut s = Strings::new();
+    json::read_string_array(inp, "strings", |b| {
+        s.push_bytes(b);
+    })?;
+    st.strings = Some((s, inp.offset()));
+    Ok(())
 }
 
 /// The members after the edges array, read from a second position in the file.
