@@ -177,3 +177,32 @@ test('without cpuprofile, SIGURG keeps its default (ignored) and nothing is writ
   assert.equal(child.exitCode, null);
   c.kill('SIGTERM');
 });
+
+test('a SIGUSR2 the process sends itself after API use gives a snapshot, and so do later signals', { timeout: 60_000 }, async () => {
+  // Node runs its at-exit hooks (which detach the inspector from the main context) before
+  // process.kill(process.pid, sig) when no JavaScript listener exists for sig.
+  const c = startChild(`
+    const fs = require('fs');
+    const rsheapdump = require('rsheapdump');
+    const files = () => fs.readdirSync('.').filter((f) => /^heapdump-.*\\.heapsnapshot$/.test(f)).length;
+    const until = (n) => new Promise((resolve) => { const t = setInterval(() => files() >= n && (clearInterval(t), resolve()), 20); });
+    (async () => {
+      await rsheapdump.writeSnapshot('api.heapsnapshot');
+      process.kill(process.pid, 'SIGUSR2');
+      await until(1);
+      process.kill(process.pid, 'SIGUSR2');
+      await until(2);
+      console.log('ready');
+      await until(3);
+      console.log('done');
+    })();
+  `);
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const r = await c.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '', 'no "Waiting for the debugger to disconnect...", no failure');
+  const files = heapdumpFiles(r.dir);
+  assert.equal(files.length, 3);
+  for (const f of files) assertValidSnapshot(assert, readSnapshot(path.join(r.dir, f)));
+});
