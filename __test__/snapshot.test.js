@@ -223,3 +223,13 @@ test('an awaited or caught failure is the caller\'s alone: no warning, no unhand
   assert.deepEqual(r.stdout.trim().split('\n'), ['awaited ENOENT', 'caught ENOENT', 'late ENOENT']);
   assert.equal(r.stderr, '');
 });
+
+test('calls with the same file name each write a complete file under their own .partial; the later one wins the name', async () => {
+  // setInterval(() => writeSnapshot('latest.heapsnapshot.gz'), ...) with a snapshot slower than the interval.
+  const dir = tmpdir();
+  const file = path.join(dir, 'latest.heapsnapshot.gz');
+  const calls = [1, 2, 3].map(() => rsheapdump.writeSnapshot(file));
+  assert.deepEqual(await Promise.all(calls), [file, file, file]);
+  assertValidSnapshot(assert, readSnapshot(file));
+  assert.deepEqual(fs.readdirSync(dir), ['latest.heapsnapshot.gz']);
+});
