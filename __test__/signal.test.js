@@ -219,3 +219,26 @@ test('signal snapshots work without process.getBuiltinModule (Node 20.0-20.15, 2
   const r = await c.done;
   assert.doesNotMatch(r.stderr, /failed/);
 });
+
+test('a failed signal snapshot prints one line on stderr, and the next signal works', { timeout: 60_000 }, async () => {
+  // V8's writer failing (here made to throw, with a multi-line stack) must not print a stack trace.
+  const c = startChild(`
+    const v8 = require('v8');
+    const real = v8.writeHeapSnapshot;
+    let failures = 1;
+    v8.writeHeapSnapshot = (...a) => { if (failures-- > 0) throw new Error('disk on fire'); return real(...a); };
+    ${IDLE}`);
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const cwd = path.dirname(child.spawnargs.at(-1));
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGUSR2');
+  const [file] = await waitFor(() => heapdumpFiles(cwd).length && heapdumpFiles(cwd), 20_000, 'the second snapshot');
+  assertValidSnapshot(assert, readSnapshot(path.join(cwd, file)));
+  c.kill('SIGTERM');
+  const r = await c.done;
+  const lines = r.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^rsheapdump: the snapshot asked for by signal failed: .*disk on fire.*\[ERR_RSHEAPDUMP_SNAPSHOT\]$/);
+  assert.deepEqual(fs.readdirSync(cwd).filter((f) => f.endsWith('.partial')), []);
+});

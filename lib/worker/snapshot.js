@@ -80,7 +80,8 @@ async function snapshotByInterrupt({ file, level }) {
     const { exceptionDetails } = await post('Runtime.evaluate', { expression, silent: true, returnByValue: true });
     await Promise.all(warmup);
     if (exceptionDetails) {
-      const why = exceptionDetails.exception?.description ?? exceptionDetails.text;
+      // The description is the exception's stack: its first line says what happened.
+      const why = String(exceptionDetails.exception?.description ?? exceptionDetails.text).split('\n')[0];
       throw rsError('SNAPSHOT', `V8 could not write the snapshot: ${why}`);
     }
     if (!level) {
