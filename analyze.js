@@ -6,7 +6,7 @@
 const { analyzeSnapshot, analyzeSnapshotSync } = require('./lib/analyze');
 const { diffSnapshots, diffSnapshotsSync, findLeaks, findLeaksSync, retainerPaths, retainerPathsSync } = require('./lib/compare');
 const { formatPath: formatRetainerPath } = require('./lib/retainer-text');
-const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./lib/native');
+const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./lib/profile-analysis');
 const { codes } = require('./lib/codes');
 
 module.exports = {

@@ -20,5 +20,8 @@ module.exports = {
   profile,
 };
 
+// The V8 writer the capture worker calls by interrupt (signal snapshots of a stuck main thread).
+require('./lib/interrupt-writer').install();
+
 // heapdump's behaviour on require: SIGUSR2 writes a snapshot unless NODE_HEAPDUMP_OPTIONS=nosignal.
 require('./lib/signal').setup();

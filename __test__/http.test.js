@@ -142,3 +142,40 @@ test('as Express middleware: other paths go to next()', async () => {
     await s.close();
   }
 });
+
+test('the auth scheme is case-insensitive: bearer, BEARER and Bearer all work; nothing else does', async () => {
+  const dir = tmpdir();
+  const s = await serve(createDebugHandler({ token: TOKEN, dir }));
+  try {
+    for (const scheme of ['bearer', 'BEARER']) {
+      const r = await s.request('POST', '/debug/heap', { Authorization: `${scheme} ${TOKEN}` });
+      assert.equal(r.status, 200, `${scheme}: ${r.body}`);
+    }
+    assert.equal((await s.request('POST', '/debug/heap', { Authorization: `Basic ${TOKEN}` })).status, 401);
+    assert.equal((await s.request('POST', '/debug/heap', { Authorization: `bearer ${TOKEN} extra` })).status, 401);
+    assert.equal(fs.readdirSync(dir).length, 2);
+  } finally {
+    await s.close();
+  }
+});
+
+test("Express: app.use('/admin', handler) serves /admin/debug/heap, app.use('/debug', handler) serves /debug/heap", async () => {
+  const express = require('express');
+  const dir = tmpdir();
+  const handler = createDebugHandler({ token: TOKEN, dir });
+  const app = express();
+  app.use('/admin', handler);
+  app.use('/debug', handler);
+  app.use((req, res) => res.status(404).end('app 404'));
+  const s = await serve(app);
+  try {
+    assert.equal((await s.request('POST', '/admin/debug/heap', auth)).status, 200);
+    assert.equal((await s.request('POST', '/debug/heap', auth)).status, 200);
+    const other = await s.request('POST', '/admin/other', auth);
+    assert.equal(other.status, 404);
+    assert.equal(other.body.toString(), 'app 404', 'other paths go on to the app');
+    assert.equal(fs.readdirSync(dir).length, 2);
+  } finally {
+    await s.close();
+  }
+});

@@ -498,3 +498,31 @@ document.getElementById('f').onload = function () {
   assert.ok(Math.abs(res.reset - res.before) < 0.01, 'Reset Zoom restores the width');
   assert.equal(res.hiddenAfterReset, 0);
 });
+
+test('wrong options are TypeErrors/RangeErrors naming the option, from every profile function', async () => {
+  const file = path.join(dir, 'profile-app.cpuprofile');
+  const cases = [
+    [{ limit: 'x' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', /"options\.limit"/],
+    [{ limit: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE', /"options\.limit"/],
+    [{ limit: 1.5 }, 'RangeError', 'ERR_OUT_OF_RANGE', /"options\.limit"/],
+    [{ width: 'wide' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', /"options\.width"/],
+    [{ width: 0 }, 'RangeError', 'ERR_OUT_OF_RANGE', /"options\.width"/],
+    [{ timing: 'bad' }, 'TypeError', 'ERR_INVALID_ARG_VALUE', /"options\.timing"/],
+    [{ timing: 5 }, 'TypeError', 'ERR_INVALID_ARG_TYPE', /"options\.timing"/],
+    [{ weight: 'kg' }, 'TypeError', 'ERR_INVALID_ARG_VALUE', /"options\.weight"/],
+    [{ tree: 'yes' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', /"options\.tree"/],
+    [{ minPercent: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE', /"options\.minPercent"/],
+    [{ maxDepth: 'deep' }, 'TypeError', 'ERR_INVALID_ARG_TYPE', /"options\.maxDepth"/],
+    [{ title: 7 }, 'TypeError', 'ERR_INVALID_ARG_TYPE', /"options\.title"/],
+    ['fast', 'TypeError', 'ERR_INVALID_ARG_TYPE', /"options"/],
+  ];
+  const fns = ['analyzeCpuProfile', 'analyzeHeapProfile', 'foldProfile', 'flameGraph'];
+  for (const fn of [...fns, ...fns.map((f) => `${f}Sync`)]) {
+    for (const [options, name, code, message] of cases) {
+      assert.throws(() => rsheapdump[fn](file, options), { name, code, message }, `${fn}(${JSON.stringify(options)})`);
+    }
+  }
+  // Good options still work.
+  assert.ok((await rsheapdump.analyzeCpuProfile(file, { limit: 3, timing: 'deltas' })).functions.length <= 3);
+  assert.match(await rsheapdump.flameGraph(file, { width: 800, title: 't' }), /^<\?xml|^<svg/);
+});

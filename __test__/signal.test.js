@@ -188,3 +188,68 @@ test('on Windows (no SIGUSR2) setting up signals is a documented no-op, not an e
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'false true 0');
 });
+
+test('a SIGUSR2 the process sends itself after API use gives a snapshot, and so do later signals', { timeout: 60_000 }, async () => {
+  // Node runs its at-exit hooks (which detach the inspector from the main context) before
+  // process.kill(process.pid, sig) when no JavaScript listener exists for sig.
+  const c = startChild(`
+    const fs = require('fs');
+    const rsheapdump = require('rsheapdump');
+    const files = () => fs.readdirSync('.').filter((f) => /^heapdump-.*\\.heapsnapshot$/.test(f)).length;
+    const until = (n) => new Promise((resolve) => { const t = setInterval(() => files() >= n && (clearInterval(t), resolve()), 20); });
+    (async () => {
+      await rsheapdump.writeSnapshot('api.heapsnapshot');
+      process.kill(process.pid, 'SIGUSR2');
+      await until(1);
+      process.kill(process.pid, 'SIGUSR2');
+      await until(2);
+      console.log('ready');
+      await until(3);
+      console.log('done');
+    })();
+  `);
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const r = await c.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '', 'no "Waiting for the debugger to disconnect...", no failure');
+  const files = heapdumpFiles(r.dir);
+  assert.equal(files.length, 3);
+  for (const f of files) assertValidSnapshot(assert, readSnapshot(path.join(r.dir, f)));
+});
+
+test('signal snapshots work without process.getBuiltinModule (Node 20.0-20.15, 22.0-22.2)', { timeout: 60_000 }, async () => {
+  // Removed here so that every Node shows what those versions do; the suite also runs on them.
+  const c = startChild(`delete process.getBuiltinModule; ${IDLE}`);
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const cwd = path.dirname(child.spawnargs.at(-1));
+  const [file] = await waitFor(() => heapdumpFiles(cwd).length && heapdumpFiles(cwd), 20_000, 'the snapshot');
+  assertValidSnapshot(assert, readSnapshot(path.join(cwd, file)));
+  c.kill('SIGTERM');
+  const r = await c.done;
+  assert.doesNotMatch(r.stderr, /failed/);
+});
+
+test('a failed signal snapshot prints one line on stderr, and the next signal works', { timeout: 60_000 }, async () => {
+  // V8's writer failing (here made to throw, with a multi-line stack) must not print a stack trace.
+  const c = startChild(`
+    const v8 = require('v8');
+    const real = v8.writeHeapSnapshot;
+    let failures = 1;
+    v8.writeHeapSnapshot = (...a) => { if (failures-- > 0) throw new Error('disk on fire'); return real(...a); };
+    ${IDLE}`);
+  const child = await c.ready;
+  child.kill('SIGUSR2');
+  const cwd = path.dirname(child.spawnargs.at(-1));
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGUSR2');
+  const [file] = await waitFor(() => heapdumpFiles(cwd).length && heapdumpFiles(cwd), 20_000, 'the second snapshot');
+  assertValidSnapshot(assert, readSnapshot(path.join(cwd, file)));
+  c.kill('SIGTERM');
+  const r = await c.done;
+  const lines = r.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^rsheapdump: the snapshot asked for by signal failed: .*disk on fire.*\[ERR_RSHEAPDUMP_SNAPSHOT\]$/);
+  assert.deepEqual(fs.readdirSync(cwd).filter((f) => f.endsWith('.partial')), []);
+});

@@ -188,3 +188,48 @@ test('process.exit() after a snapshot prints nothing (no inspector session is le
   const bare = await runChild(`require('rsheapdump'); setTimeout(() => process.exit(0), 200);`, { timeout: 20_000 });
   assert.equal(bare.stderr, '');
 });
+
+test("heapdump's call shape (no callback, no await) never crashes the app: a failure is one warning with its code", async () => {
+  // A bad directory (fails at open) and a full disk (fails while writing), neither awaited.
+  const r = await runChild(
+    `const rsheapdump = require('rsheapdump');
+     globalThis.keep = Array.from({ length: 50000 }, (_, i) => ({ i, s: 'x' + i }));
+     rsheapdump.writeSnapshot('/nonexistent/x.heapsnapshot');
+     rsheapdump.writeSnapshot('full.heapsnapshot');
+     setTimeout(() => console.log('alive'), 1500);`,
+    { shell: 'ulimit -f 512 && exec $NODE $SCRIPT' },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'alive');
+  const warnings = r.stderr.split('\n').filter((l) => l.includes('Warning'));
+  assert.equal(warnings.length, 2, r.stderr);
+  assert.match(warnings.find((w) => w.includes('nonexistent')) ?? '', /\[ENOENT\].*nonexistent\/x\.heapsnapshot/);
+  assert.match(warnings.find((w) => w.includes('full')) ?? '', /\[EFBIG\]/);
+});
+
+test('an awaited or caught failure is the caller\'s alone: no warning, no unhandled rejection', async () => {
+  const r = await runChild(
+    `const rsheapdump = require('rsheapdump');
+     process.on('unhandledRejection', () => console.log('unhandled'));
+     (async () => {
+       try { await rsheapdump.writeSnapshot('/nonexistent/a.heapsnapshot'); } catch (e) { console.log('awaited', e.code); }
+       rsheapdump.writeSnapshot('/nonexistent/b.heapsnapshot').catch((e) => console.log('caught', e.code));
+       const p = rsheapdump.writeSnapshot('/nonexistent/c.heapsnapshot');
+       await null;
+       p.then(null, (e) => console.log('late', e.code));
+     })();`,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), ['awaited ENOENT', 'caught ENOENT', 'late ENOENT']);
+  assert.equal(r.stderr, '');
+});
+
+test('calls with the same file name each write a complete file under their own .partial; the later one wins the name', async () => {
+  // setInterval(() => writeSnapshot('latest.heapsnapshot.gz'), ...) with a snapshot slower than the interval.
+  const dir = tmpdir();
+  const file = path.join(dir, 'latest.heapsnapshot.gz');
+  const calls = [1, 2, 3].map(() => rsheapdump.writeSnapshot(file));
+  assert.deepEqual(await Promise.all(calls), [file, file, file]);
+  assertValidSnapshot(assert, readSnapshot(file));
+  assert.deepEqual(fs.readdirSync(dir), ['latest.heapsnapshot.gz']);
+});

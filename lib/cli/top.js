@@ -13,7 +13,7 @@ Bottom-up table: self, total, %, function, url:line. CPU times are DevTools' (sa
 duration / samples); heap sizes are the sampled bytes. Plain or gzip input.
 
 Options:
-  -n, --limit N          rows to show (default 25; 0 shows all)
+  -n, --limit N          rows to show (default 25, with --tree all; 0 shows all)
       --tree             top-down call tree with totals instead
       --min-percent P    tree: hide subtrees below P% of the total (default 0.5)
       --depth N          tree: deepest level shown (default: all)
@@ -21,6 +21,8 @@ Options:
                          (each sample lasts until the next, from timeDeltas)
       --json             print the analysis as JSON
   -h, --help             show this help
+
+Exit codes: 0 ok, 1 the file could not be read or analyzed, 2 usage error.
 `;
 
 /** What V8's pseudo-frames mean, shown where a location would be. */
@@ -99,17 +101,20 @@ function printBottomUp(a, file, limit) {
   return out.join('\n');
 }
 
-function printTree(a, file) {
+function printTree(a, file, limit) {
   const { fmt, unit } = valueFormat(a);
+  const shown = limit ? a.tree.slice(0, limit) : a.tree;
   // Deep trees would push names off the screen: indentation stops growing at 40 levels and the
   // depth is printed instead.
   const indent = (d) => (d <= 40 ? '  '.repeat(d) : `${'  '.repeat(40)}[${d}] `);
-  const rows = a.tree.map((r) => [fmt(r.total), pct(r.totalPercent), fmt(r.self), `${indent(r.depth)}${r.name}  ${location(r)}`.trimEnd()]);
-  return [
+  const rows = shown.map((r) => [fmt(r.total), pct(r.totalPercent), fmt(r.self), `${indent(r.depth)}${r.name}  ${location(r)}`.trimEnd()]);
+  const out = [
     header(a, file),
     '',
     table(rows, [{ title: `Total ${unit}` }, { title: 'Total%' }, { title: `Self ${unit}` }, { title: 'Function  Location', left: true }]),
-  ].join('\n');
+  ];
+  if (shown.length < a.tree.length) out.push(`... ${a.tree.length - shown.length} more rows (--limit 0 shows all)`);
+  return out.join('\n');
 }
 
 async function main(argv) {
@@ -122,7 +127,8 @@ async function main(argv) {
     json: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give one profile file' : 'missing the profile file');
-  const limit = integer('limit', values.limit, 0) ?? 25;
+  // The tree is shown whole unless a limit is given (its rows are in call order, not ranked).
+  const limit = integer('limit', values.limit, 0) ?? (values.tree ? 0 : 25);
   const depth = integer('depth', values.depth, 0);
   const minPercent = values['min-percent'] === undefined ? 0.5 : Number(values['min-percent']);
   if (!Number.isFinite(minPercent) || minPercent < 0) throw new UsageError(`--min-percent must be a number >= 0, got '${values['min-percent']}'`);
@@ -142,10 +148,11 @@ async function main(argv) {
   }
   if (values.json) {
     if (limit) a.functions = a.functions.slice(0, limit);
+    if (limit && a.tree) a.tree = a.tree.slice(0, limit);
     process.stdout.write(JSON.stringify(a, null, 2) + '\n');
     return 0;
   }
-  process.stdout.write((values.tree ? printTree(a, file) : printBottomUp(a, file, limit)) + '\n');
+  process.stdout.write((values.tree ? printTree(a, file, limit) : printBottomUp(a, file, limit)) + '\n');
   return 0;
 }
 

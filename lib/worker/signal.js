@@ -15,7 +15,9 @@ function serve(what, work) {
   parentPort.postMessage({ type: 'busy' });
   work()
     .catch((err) => {
-      process.stderr.write(`rsheapdump: the ${what} asked for by signal failed: ${err.message} [${err.code}]\n`);
+      // One line, as README promises: a message never brings its stack along.
+      const message = String(err?.message ?? err).split('\n')[0];
+      process.stderr.write(`rsheapdump: the ${what} asked for by signal failed: ${message} [${err?.code ?? 'ERR_RSHEAPDUMP_INTERNAL'}]\n`);
     })
     .finally(() => parentPort.postMessage({ type: 'idle' }));
 }

@@ -5,6 +5,7 @@ const fs = require('node:fs');
 const native = require('../native');
 const { connect, post } = require('./session');
 const { rsError } = require('../errors');
+const interruptWriter = require('../interrupt-writer');
 
 // V8 before 12 (Node 20) finds a function's line by scanning its script from the start unless the
 // script's line-end table exists; Debugger.enable builds the table for every loaded script.
@@ -73,15 +74,14 @@ async function snapshotByInterrupt({ file, level }) {
   // Created here first so that V8's writer, which keeps an existing file's mode, writes a 0600 file.
   fs.writeFileSync(raw, '', { mode: 0o600 });
   try {
-    const write = `process.getBuiltinModule('v8').writeHeapSnapshot(${JSON.stringify(raw)})`;
-    const rename = `process.getBuiltinModule('fs').renameSync(${JSON.stringify(raw)}, ${JSON.stringify(file)})`;
-    const expression = level ? write : `(${write}, ${rename}, true)`;
+    const expression = interruptWriter.expression(raw, level ? undefined : file);
     // The warm-up matters as much to V8's own writer; posted back to back, one interrupt runs all.
     const warmup = warmLineEnds();
     const { exceptionDetails } = await post('Runtime.evaluate', { expression, silent: true, returnByValue: true });
     await Promise.all(warmup);
     if (exceptionDetails) {
-      const why = exceptionDetails.exception?.description ?? exceptionDetails.text;
+      // The description is the exception's stack: its first line says what happened.
+      const why = String(exceptionDetails.exception?.description ?? exceptionDetails.text).split('\n')[0];
       throw rsError('SNAPSHOT', `V8 could not write the snapshot: ${why}`);
     }
     if (!level) {

@@ -3,10 +3,12 @@
 //! The file is created up front so that a bad path fails before any snapshot is taken; a
 //! reader never sees a half-written file under the final name.
 
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Mutex, OnceLock};
 use std::thread::JoinHandle;
 
 use flate2::write::GzEncoder;
@@ -47,6 +49,40 @@ pub fn partial_path(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Partial files this process is writing right now. Two captures aimed at one name (a
+/// `setInterval` writing `latest.heapsnapshot.gz`, each slower than the interval) must not share a
+/// partial file: one would truncate or rename the other's bytes.
+fn partials_in_use() -> &'static Mutex<HashSet<PathBuf>> {
+    static IN_USE: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+    IN_USE.get_or_init(|| Mutex::new(HashSet::new()))
+}
+
+/// Holds a partial name for one writer; frees it when dropped.
+struct PartialClaim(PathBuf);
+
+impl PartialClaim {
+    /// `<path>.partial`, or `<path>.<n>.partial` for the n-th concurrent writer of that name.
+    fn new(path: &Path) -> PartialClaim {
+        let mut in_use = partials_in_use().lock().unwrap_or_else(|p| p.into_inner());
+        let mut candidate = partial_path(path);
+        let mut n = 1u32;
+        while in_use.contains(&candidate) {
+            let mut s = path.as_os_str().to_owned();
+            s.push(format!(".{n}.partial"));
+            candidate = PathBuf::from(s);
+            n += 1;
+        }
+        in_use.insert(candidate.clone());
+        PartialClaim(candidate)
+    }
+}
+
+impl Drop for PartialClaim {
+    fn drop(&mut self) {
+        partials_in_use().lock().unwrap_or_else(|p| p.into_inner()).remove(&self.0);
+    }
+}
+
 impl Writer {
     /// Creates `<path>.partial` (mode 0600) and starts the writer thread.
     ///
@@ -63,7 +99,8 @@ impl Writer {
                 return Err(Error::io(&err, "open", path));
             }
         }
-        let partial = partial_path(path);
+        let claim = PartialClaim::new(path);
+        let partial = claim.0.clone();
         let file = create_private(path, &partial)?;
         let (tx, rx) = sync_channel::<Msg>(QUEUE_DEPTH);
         let final_path = path.to_path_buf();
@@ -71,6 +108,8 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("rsheapdump-writer".into())
             .spawn(move || {
+                // Freed when this thread ends, after the rename or the removal.
+                let _claim = claim;
                 let mut sink = Output::new(file, gzip_level);
                 let mut raw_bytes = 0u64;
                 let mut failure: Option<Error> = None;
@@ -289,6 +328,27 @@ mod tests {
         let e = w.finish().err().unwrap();
         assert_eq!(e.syscall.as_deref(), Some("rename"));
         assert!(!partial_path(&p).exists());
+    }
+
+    #[test]
+    fn writers_of_one_name_never_share_a_partial_file() {
+        let d = tmpdir("same-name");
+        let p = d.join("latest.gz");
+        let a = Writer::create(&p, Some(1)).unwrap();
+        let b = Writer::create(&p, Some(1)).unwrap();
+        assert_ne!(a.partial, b.partial);
+        a.write(b"first".to_vec());
+        b.write(b"second".to_vec());
+        a.finish().unwrap();
+        b.finish().unwrap();
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(File::open(&p).unwrap()).read_to_string(&mut s).unwrap();
+        assert_eq!(s, "second", "the later finish wins the name");
+        assert_eq!(fs::read_dir(&d).unwrap().count(), 1, "no partial file left");
+        // Both names are free again.
+        let c = Writer::create(&p, None).unwrap();
+        assert_eq!(c.partial, partial_path(&p));
+        c.abort();
     }
 
     #[test]

@@ -123,7 +123,7 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
 fn snapshot_error(at: u64) -> Error {
     let mut e = Error::new(
         ErrorKind::NotAProfile,
-        "this is a heap snapshot, not a profile; analyze it with 'rsheapdump analyze' / analyzeSnapshot(), or give a .cpuprofile or .heapprofile",
+        "this is a heap snapshot, not a profile; analyze it with 'rsheapdump summary' / analyzeSnapshot(), or give a .cpuprofile or .heapprofile",
     );
     e.offset = Some(at);
     e
