@@ -38,6 +38,7 @@ fn code_and_class(kind: ErrorKind) -> (&'static str, Class) {
         UnrelatedSnapshots => ("ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS", Class::Error),
         ClassNotFound => ("ERR_RSHEAPDUMP_CLASS_NOT_FOUND", Class::Error),
         NodeNotFound => ("ERR_RSHEAPDUMP_NODE_NOT_FOUND", Class::Error),
+        ViewClosed => ("ERR_RSHEAPDUMP_VIEW_CLOSED", Class::Error),
     }
 }
 
@@ -98,7 +99,7 @@ pub fn check<T>(env: &Env, r: crate::error::Result<T>) -> napi::Result<T> {
 mod tests {
     use super::*;
 
-    const ALL: [ErrorKind; 14] = {
+    const ALL: [ErrorKind; 15] = {
         use ErrorKind::*;
         [
             Io,
@@ -115,6 +116,7 @@ mod tests {
             UnrelatedSnapshots,
             ClassNotFound,
             NodeNotFound,
+            ViewClosed,
         ]
     };
 
