@@ -10,7 +10,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
-const { ROOT, tmpdir, launchBrowser } = require('./helpers');
+const { ROOT, tmpdir, launchBrowser, findChromium } = require('./helpers');
 const { openSnapshot, analyzeSnapshot, retainerPaths, codes } = require('../analyze');
 
 const BIN = path.join(ROOT, 'bin', 'rsheapdump.js');
@@ -201,7 +201,7 @@ test('rsheapdump view: a file the analyzer rejects exits 1 before serving; a por
   assert.equal(r3.code, 2);
 });
 
-test('the page in headless Chromium: sort, filter, a class\'s objects, an object\'s paths equal retainerPaths, retainers tree, @id search', { timeout: 120000 }, async () => {
+test('the page in headless Chromium: sort, filter, a class\'s objects, an object\'s paths equal retainerPaths, retainers tree, @id search', { timeout: 120000, skip: !findChromium() && 'chromium is not installed (.ci/setup-chromium.sh installs it)' }, async () => {
   const v = startViewer([file, '--no-open']);
   const browser = await launchBrowser();
   try {
