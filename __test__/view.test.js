@@ -244,7 +244,7 @@ test('the page in headless Chromium: sort, filter, a class\'s objects, an object
       // Filter, expand the class, select its largest object.
       await page.type('#filter', 'ViewSess');
       await page.waitForFunction(() => document.querySelectorAll('#classes .row').length === 1 && document.querySelector('#classes .row').dataset.name === 'ViewSession');
-      await page.click('#classes .row');
+      await page.$eval('#classes .row', (r) => r.click());
       await page.waitForSelector('#objects .row');
       const objIds = await page.$$eval('#objects .row', (els) => els.map((e) => Number(e.dataset.id)));
       const cls = (await view.classes({ filter: 'ViewSession' })).rows[0];
@@ -252,7 +252,7 @@ test('the page in headless Chromium: sort, filter, a class\'s objects, an object
       assert.match(await page.$eval('#objects .more', (b) => b.textContent), /200 left/);
 
       await page.click('#objects .row');
-      await page.waitForFunction((id) => document.querySelector(`#details h3[data-id="${id}"]`) && document.querySelectorAll('#retainers .item').length > 0, {}, objIds[0]);
+      await page.waitForSelector(`body[data-selected="${objIds[0]}"]`);
       const shown = await page.$$eval('#paths li.path', (lis) => lis.map((li) => [...li.querySelectorAll('.step')].map((s) => ({ edge: s.dataset.edge, id: Number(s.dataset.id) }))));
       const expected = await retainerPaths(file, { id: objIds[0], limit: 5 });
       assert.deepEqual(
@@ -276,11 +276,12 @@ test('the page in headless Chromium: sort, filter, a class\'s objects, an object
       await page.click('#find-id', { clickCount: 3 });
       await page.type('#find-id', `@${mapId}`);
       await page.keyboard.press('Enter');
-      await page.waitForSelector(`#details h3[data-id="${mapId}"]`);
+      await page.waitForSelector(`body[data-selected="${mapId}"]`);
+      assert.equal(await page.$eval('#details h3', (h) => Number(h.dataset.id)), mapId);
 
       // For the picture: the session again, its retainers open, every class by retained size.
       await page.click('#objects .row');
-      await page.waitForFunction((id) => document.querySelector(`#details h3[data-id="${id}"]`), {}, objIds[0]);
+      await page.waitForSelector(`body[data-selected="${objIds[0]}"]`);
       await page.click('#retainers > .item > .line');
       await page.waitForSelector('#retainers > .item > .kids:not([hidden]) .item');
       await page.click('#filter', { clickCount: 3 });

@@ -192,6 +192,7 @@
     for (const s of document.querySelectorAll('#objects .row.selected')) s.classList.remove('selected');
     if (rowEl) rowEl.classList.add('selected');
     const gen = ++objectGen;
+    delete document.body.dataset.selected;
     const [node, paths] = await Promise.all([api('node', { id }), api('paths', { id, limit: 5 })]);
     if (gen !== objectGen) return;
     const loc = node.location ? el('dd', { class: 'loc' }, node.location) : el('dd', {}, '\u2014');
@@ -213,7 +214,9 @@
     if (paths.omitted > 0) list.append(el('li', { class: 'id' }, `${paths.omitted} more retainers`));
     $('#retainers').replaceChildren(...(await edgeItems('retainers', id, 0, gen)));
     $('#references').replaceChildren(...(await edgeItems('references', id, 0, gen)));
+    if (gen !== objectGen) return;
     status(`@${id}`);
+    document.body.dataset.selected = id; // everything about this object is shown
   }
 
   function pathView(p) {
