@@ -7,8 +7,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { tmpdir, launchBrowser, findChromium } = require('./helpers');
-const { flameGraphSync, foldProfileSync } = require('../analyze');
+const { tmpdir, launchBrowser, findChromium, foldedShare } = require('./helpers');
+const { flameGraphSync } = require('../analyze');
 
 const dir = tmpdir();
 // Two hot functions; searchSpinB also runs inside searchSpinA, so a search for both must not
@@ -25,18 +25,7 @@ const r = spawnSync(process.execPath, [
 assert.equal(r.status, 0, String(r.stderr));
 const cpuFile = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile')));
 
-/** The share (%) of the folded weight whose stack has a frame matching `re`. */
-function expectedShare(re) {
-  let total = 0;
-  let hit = 0;
-  for (const line of foldProfileSync(cpuFile).trim().split('\n')) {
-    const i = line.lastIndexOf(' ');
-    const w = Number(line.slice(i + 1));
-    total += w;
-    if (line.slice(0, i).split(';').some((f) => re.test(f))) hit += w;
-  }
-  return (100 * hit) / total;
-}
+const expectedShare = (re) => foldedShare(cpuFile, re);
 
 test('flame graph search: Ctrl-F highlights matches and shows the share they cover', { timeout: 60000, skip: !findChromium() && 'chromium is not installed (.ci/setup-chromium.sh installs it)' }, async () => {
   const svg = path.join(dir, 'search.svg');

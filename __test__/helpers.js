@@ -176,3 +176,19 @@ async function launchBrowser(opts = {}) {
 
 module.exports.findChromium = findChromium;
 module.exports.launchBrowser = launchBrowser;
+
+/** The share (%) of a profile's folded weight whose stack has a frame matching `re`. */
+function foldedShare(file, re) {
+  const { foldProfileSync } = require('../analyze');
+  let total = 0;
+  let hit = 0;
+  for (const line of foldProfileSync(file).trim().split('\n')) {
+    const i = line.lastIndexOf(' ');
+    const w = Number(line.slice(i + 1));
+    total += w;
+    if (line.slice(0, i).split(';').some((f) => re.test(f))) hit += w;
+  }
+  return (100 * hit) / total;
+}
+
+module.exports.foldedShare = foldedShare;

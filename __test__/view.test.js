@@ -10,8 +10,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
-const { ROOT, tmpdir, launchBrowser, findChromium } = require('./helpers');
-const { openSnapshot, analyzeSnapshot, retainerPaths, codes } = require('../analyze');
+const { ROOT, tmpdir, launchBrowser, findChromium, foldedShare } = require('./helpers');
+const { openSnapshot, analyzeSnapshot, retainerPaths, analyzeCpuProfile, analyzeHeapProfile, codes } = require('../analyze');
 
 const BIN = path.join(ROOT, 'bin', 'rsheapdump.js');
 const dir = tmpdir();
@@ -302,5 +302,84 @@ test('the page in headless Chromium: sort, filter, a class\'s objects, an object
     await browser.close();
     v.child.kill('SIGINT');
     await v.closed;
+  }
+});
+
+test('a CPU profile in the page: bottom-up and top-down tables, flame graph search shows the share of samples', { timeout: 120000, skip: !findChromium() && 'chromium is not installed (.ci/setup-chromium.sh installs it)' }, async () => {
+  const profDir = tmpdir();
+  const made = spawnSync(process.execPath, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profDir}`,
+    '--cpu-prof-interval=200',
+    '-e',
+    `function viewSpinB(ms) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }
+     function viewSpinA(ms) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 2); return x + viewSpinB(ms / 2); }
+     for (let i = 0; i < 6; i++) { viewSpinA(40); viewSpinB(30); }`,
+  ]);
+  assert.equal(made.status, 0, String(made.stderr));
+  const cpu = path.join(profDir, fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')));
+  const v = startViewer([cpu, '--no-open']);
+  const browser = await launchBrowser();
+  try {
+    const url = await v.url;
+    const info = JSON.parse((await get(url.replace('/?', '/api/info?'))).body);
+    assert.equal(info.kind, 'cpu');
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready]');
+    assert.deepEqual(await page.$$eval('#snapshot, #toolbar', (els) => els.map((m) => getComputedStyle(m).display)), ['none', 'none']);
+    const bottomUp = await analyzeCpuProfile(cpu, { limit: 500 });
+    const names = await page.$$eval('#functions .row', (rows) => rows.map((r) => r.dataset.name));
+    assert.deepEqual(names, bottomUp.functions.map((f) => f.name));
+
+    await page.type('#flame-search', 'viewSpinA');
+    await page.waitForFunction(() => document.getElementById('flame-matched').dataset.share);
+    const share = Number(await page.$eval('#flame-matched', (m) => m.dataset.share));
+    const frame = page.frames().find((f) => f.url().includes('/flame.svg'));
+    const hits = await frame.$$eval('#frames > g.match title', (ts) => ts.map((t) => t.textContent.split('\n')[0]));
+    assert.ok(hits.length > 0 && hits.every((h) => h.startsWith('viewSpinA ')), JSON.stringify(hits));
+    const expected = foldedShare(cpu, /viewSpinA/);
+    assert.ok(Math.abs(share - expected) < 0.2, `shown ${share}%, samples ${expected}%`);
+    assert.match(await page.$eval('#flame-matched', (m) => m.textContent), /^Matched: \d+\.\d\d% of the samples$/);
+
+    await page.click('#modes button[data-mode="top-down"]');
+    await page.waitForSelector('#functions .body[data-mode="top-down"]');
+    const tree = await analyzeCpuProfile(cpu, { tree: true, minPercent: 0.1 });
+    assert.deepEqual(await page.$$eval('#functions .row', (rows) => rows.map((r) => r.dataset.name)), tree.tree.map((f) => f.name));
+    assert.ok(tree.tree.some((f) => f.depth > 2), 'a tree, not the flat list');
+    const out = process.env.RSHEAPDUMP_SCREENSHOTS ? path.join(ROOT, 'docs', 'view-profile.png') : path.join(profDir, 'view-profile.png');
+    await page.screenshot({ path: out });
+    assert.ok(fs.statSync(out).size > 20000);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    v.child.kill('SIGINT');
+    await v.closed;
+  }
+});
+
+test('rsheapdump view on a heap profile serves it as one (the kind from the content)', async () => {
+  const profDir = tmpdir();
+  const made = spawnSync(process.execPath, ['--heap-prof', `--heap-prof-dir=${profDir}`, '-e', 'globalThis.keep = Array.from({ length: 20000 }, (_, i) => ({ i, s: "x" + i }));']);
+  assert.equal(made.status, 0, String(made.stderr));
+  const heap = path.join(profDir, fs.readdirSync(profDir).find((f) => f.endsWith('.heapprofile')));
+  const renamed = path.join(profDir, 'profile.json'); // the name says nothing
+  fs.renameSync(heap, renamed);
+  const v = startViewer([renamed, '--no-open']);
+  try {
+    const url = await v.url;
+    assert.equal(JSON.parse((await get(url.replace('/?', '/api/info?'))).body).kind, 'heap');
+    const bu = JSON.parse((await get(url.replace('/?', '/api/bottom-up?'))).body);
+    assert.deepEqual(bu, await analyzeHeapProfile(renamed, { limit: 500 }));
+    const svg = await get(url.replace('/?', '/flame.svg?'));
+    assert.equal(svg.status, 200);
+    assert.match(svg.headers['content-type'], /^image\/svg\+xml/);
+    assert.match(svg.body, /id="search"/);
+    assert.equal((await get(url.replace(/\/\?token=.*/, '/flame.svg'))).status, 403);
+  } finally {
+    v.child.kill('SIGINT');
+    assert.equal((await v.closed).code, 0);
   }
 });

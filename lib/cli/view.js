@@ -1,6 +1,7 @@
 'use strict';
 // `rsheapdump view <file>`: analyzes a snapshot once, keeps it in memory, and serves a page to
-// explore it on 127.0.0.1 (token-guarded) until Ctrl-C.
+// explore it on 127.0.0.1 (token-guarded) until Ctrl-C; a CPU or heap profile gets its bottom-up
+// and top-down tables and a searchable flame graph.
 
 const { spawn } = require('node:child_process');
 const common = require('./common');
@@ -8,14 +9,16 @@ const { progressReporter } = require('./report');
 
 const summary = 'explore a heap snapshot in the browser (local, token-guarded server)';
 
-const usage = `Usage: rsheapdump view <file.heapsnapshot[.gz]> [--port N] [--no-open]
+const usage = `Usage: rsheapdump view <file.heapsnapshot|.cpuprofile|.heapprofile[.gz]> [--port N] [--no-open]
 
 Analyzes the snapshot (as 'summary' does), keeps it in memory and serves a page
 on 127.0.0.1 to explore it: the Summary sortable by every column and filtered
 by name, a class's objects by retained size, an object's shortest paths from
 the roots, its retainers and references as expandable trees, search by @id,
 and the Statistics as a chart. The page asks for what it shows, page by page,
-so snapshots of any size work.
+so snapshots of any size work. For a .cpuprofile or .heapprofile (the kind is
+read from the content): bottom-up and top-down tables and a flame graph with
+zoom and search (by time for CPU profiles, by bytes for heap profiles).
 
 The URL printed carries a random token; requests without it get 403. Nothing
 listens beyond 127.0.0.1. Ctrl-C stops the server.
@@ -27,6 +30,24 @@ listens beyond 127.0.0.1. Ctrl-C stops the server.
 Exit codes: 0 stopped with Ctrl-C, 1 the file could not be read or the port is
 in use, 2 usage error.
 `;
+
+/**
+ * 'snapshot', 'cpu' or 'heap', from the content (the profile readers recognize a snapshot by its
+ * first keys without reading on); any other failure (a missing or malformed file) is thrown.
+ */
+async function kindOf(file) {
+  const native = require('../native');
+  try {
+    await native.analyzeCpuProfile(file, { limit: 1 });
+    return 'cpu';
+  } catch (err) {
+    if (err.code !== 'ERR_RSHEAPDUMP_NOT_A_PROFILE') throw err;
+    if (/heap snapshot/.test(err.message)) return 'snapshot';
+    if (!/heap profile/.test(err.message)) throw err;
+  }
+  await native.analyzeHeapProfile(file, { limit: 1 });
+  return 'heap';
+}
 
 /** Opens `url` in the desktop's browser when there is one; quietly does nothing otherwise. */
 function openBrowser(url) {
@@ -52,17 +73,20 @@ async function main(argv) {
   const { serve } = require('../viewer/server');
   const progress = common.progress();
   const t0 = Date.now();
-  let view;
-  try {
-    view = await openSnapshot(positionals[0], { onProgress: progressReporter(progress) });
-  } finally {
-    progress.done();
+  const kind = await kindOf(positionals[0]);
+  let view = null;
+  if (kind === 'snapshot') {
+    try {
+      view = await openSnapshot(positionals[0], { onProgress: progressReporter(progress) });
+    } finally {
+      progress.done();
+    }
   }
   let server;
   try {
-    server = await serve(view, { file: positionals[0], port });
+    server = await serve(view, { file: positionals[0], port, kind });
   } catch (err) {
-    view.close();
+    if (view) view.close();
     throw err;
   }
   process.stderr.write(`rsheapdump: analyzed ${positionals[0]} in ${((Date.now() - t0) / 1000).toFixed(1)} s; serving on 127.0.0.1 until Ctrl-C\n`);
@@ -73,7 +97,7 @@ async function main(argv) {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       server.close().then(() => {
-        view.close();
+        if (view) view.close();
         resolve(0);
       });
     };

@@ -285,11 +285,55 @@
     status(err.message, true);
   }
 
+  // ---- Profiles: a flame graph (the `flame` SVG, framed) and bottom-up / top-down tables ----
+  function profileMode(i) {
+    for (const id of ['#snapshot', '#toolbar', '#stats']) $(id).hidden = true;
+    $('#profile').hidden = false;
+    const cpu = i.kind === 'cpu';
+    const value = (v) => (cpu ? `${(v / 1000).toFixed(1)} ms` : `${fmt(v)} B`);
+    const frame = $('#flame');
+    const framed = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    frame.src = `/flame.svg?token=${encodeURIComponent(token)}`;
+    let timer = 0;
+    $('#flame-search').addEventListener('input', (e) => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        await framed;
+        const term = e.target.value;
+        const share = frame.contentWindow.search(term === '' ? null : term);
+        $('#flame-matched').textContent = term === '' ? '' : `Matched: ${share.toFixed(2)}% of ${cpu ? 'the samples' : 'the bytes'}`;
+        $('#flame-matched').dataset.share = term === '' ? '' : share;
+      }, 150);
+    });
+    const body = $('#functions .body');
+    async function show(mode) {
+      for (const b of document.querySelectorAll('#modes button')) b.classList.toggle('active', b.dataset.mode === mode);
+      const a = await api(mode, {});
+      const rows = (mode === 'top-down' ? a.tree : a.functions).map((f) =>
+        el(
+          'div',
+          { class: 'row', 'data-name': f.name, title: `${f.name} ${f.url}:${f.line}:${f.column}` },
+          el('span', { style: mode === 'top-down' ? `padding-left:${f.depth * 14}px` : '' }, el('span', { class: 'fn' }, f.name || '(anonymous)'), ' ', el('span', { class: 'loc' }, f.url ? `${f.url}:${f.line}:${f.column}` : '')),
+          el('span', {}, `${f.selfPercent.toFixed(2)}%`),
+          el('span', {}, value(f.self)),
+          el('span', {}, `${f.totalPercent.toFixed(2)}%`),
+          el('span', {}, value(f.total)),
+        ),
+      );
+      body.replaceChildren(...rows);
+      body.dataset.mode = mode;
+      $('#counts').textContent = cpu ? `CPU profile \u00b7 ${fmt(a.sampleCount)} samples \u00b7 ${value(a.total)}` : `heap profile \u00b7 ${fmt(a.total)} bytes sampled`;
+    }
+    for (const b of document.querySelectorAll('#modes button')) b.addEventListener('click', () => show(b.dataset.mode).catch(fail));
+    return Promise.all([framed, show('bottom-up')]);
+  }
+
   api('info', {})
     .then((i) => {
       info = i;
       $('#file').textContent = i.file;
       document.title = `${i.file} \u2014 rsheapdump view`;
+      if (i.kind !== 'snapshot') return profileMode(i);
       $('#counts').textContent = `${fmt(i.nodeCount)} nodes \u00b7 ${fmt(i.classCount)} classes \u00b7 ${fmt(i.statistics.total / 1024)} KB`;
       showStats(i.statistics);
       return resetClasses();

@@ -20,15 +20,17 @@ function pageHtml() {
 }
 
 // The page needs nothing from elsewhere: no network, no frames, no plugins.
-const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// The flame graph (an SVG with its own script) is framed by the page, from this server only.
+const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const SVG_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'self'";
 
-function send(res, status, type, body) {
+function send(res, status, type, body, csp = CSP) {
   res.writeHead(status, {
     'content-type': type,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-    'content-security-policy': CSP,
+    'content-security-policy': csp,
   });
   res.end(body);
 }
@@ -52,8 +54,8 @@ function badRequest(message) {
   return Object.assign(new Error(message), { status: 400, code: 'ERR_INVALID_ARG_VALUE' });
 }
 
-/** The API's routes: each takes the query parameters and returns a promise of the answer. */
-function routes(view, info) {
+/** The API's routes for a snapshot: each takes the query parameters and returns a promise of the answer. */
+function snapshotRoutes(view, info) {
   const pageOf = (p) => ({ offset: num(p, 'offset', 0), limit: num(p, 'limit', 100, PAGE_LIMIT) });
   return {
     '/api/info': () => info,
@@ -64,6 +66,29 @@ function routes(view, info) {
     '/api/references': (p) => view.references(num(p, 'id'), pageOf(p)),
     '/api/paths': (p) => view.retainerPaths(num(p, 'id'), { limit: num(p, 'limit', 5, PAGE_LIMIT) }),
   };
+}
+
+/**
+ * The routes for a CPU or heap profile (`kind` 'cpu' or 'heap'): the bottom-up list, the
+ * top-down tree, and the flame graph SVG (framed by the page, searchable).
+ */
+function profileRoutes(file, kind, info) {
+  const native = require('../native');
+  const analyze = kind === 'cpu' ? native.analyzeCpuProfile : native.analyzeHeapProfile;
+  return {
+    '/api/info': () => info,
+    '/api/bottom-up': (p) => analyze(file, { limit: num(p, 'limit', 500, 100000) }),
+    '/api/top-down': () => analyze(file, { tree: true, minPercent: 0.1 }),
+    '/flame.svg': () => native.flameGraph(file, { title: info.file }).then((svg) => ({ svg })),
+  };
+}
+
+/** What `rsheapdump view` serves for a snapshot (`view`, a SnapshotView) or a profile. */
+function sourceOf(view, { file, kind = 'snapshot' }) {
+  const name = path.basename(file ?? '');
+  if (kind !== 'snapshot') return profileRoutes(file, kind, { kind, file: name });
+  const s = view.summary();
+  return snapshotRoutes(view, { kind, file: name, nodeCount: s.nodeCount, edgeCount: s.edgeCount, classCount: s.classes.length, statistics: s.statistics });
 }
 
 function statusOf(err) {
@@ -82,16 +107,14 @@ function tokenMatches(given, token) {
 }
 
 /**
- * Serves `view` (a SnapshotView) on 127.0.0.1:`port` (0: a free port). Resolves to
- * `{ url, port, token, close() }` once listening; rejects with EADDRINUSE (and a message that
- * says what to do) when the port is taken.
+ * Serves `view` (a SnapshotView; null for a profile, `kind` 'cpu' or 'heap') on
+ * 127.0.0.1:`port` (0: a free port). Resolves to `{ url, port, token, close() }` once
+ * listening; rejects with EADDRINUSE (and a message that says what to do) when the port is taken.
  */
-function serve(view, { file, port = 0 } = {}) {
+function serve(view, { file, port = 0, kind = 'snapshot' } = {}) {
   const token = crypto.randomBytes(24).toString('base64url');
   const html = pageHtml();
-  const s = view.summary();
-  const info = { file: path.basename(file ?? ''), nodeCount: s.nodeCount, edgeCount: s.edgeCount, classCount: s.classes.length, statistics: s.statistics };
-  const api = routes(view, info);
+  const api = sourceOf(view, { file, kind });
   let hosts = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -105,7 +128,7 @@ function serve(view, { file, port = 0 } = {}) {
     Promise.resolve()
       .then(() => route(url.searchParams))
       .then(
-        (value) => json(res, 200, value),
+        (value) => (url.pathname === '/flame.svg' ? send(res, 200, 'image/svg+xml; charset=utf-8', value.svg, SVG_CSP) : json(res, 200, value)),
         (err) => json(res, statusOf(err), { error: { code: err.code ?? 'ERR_RSHEAPDUMP_INTERNAL', message: err.message } }),
       );
   });
