@@ -7,6 +7,7 @@ const { analyzeSnapshot, analyzeSnapshotSync } = require('./lib/analyze');
 const { diffSnapshots, diffSnapshotsSync, findLeaks, findLeaksSync, retainerPaths, retainerPathsSync } = require('./lib/compare');
 const { formatPath: formatRetainerPath } = require('./lib/retainer-text');
 const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./lib/profile-analysis');
+const { openSnapshot } = require('./lib/view');
 const { codes } = require('./lib/codes');
 
 module.exports = {
@@ -18,6 +19,7 @@ module.exports = {
   findLeaksSync,
   retainerPaths,
   retainerPathsSync,
+  openSnapshot,
   formatRetainerPath,
   analyzeCpuProfile,
   analyzeCpuProfileSync,

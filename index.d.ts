@@ -15,6 +15,12 @@ import type {
   LeakClass,
   LeakReport,
   RetainerPaths,
+  ViewClass,
+  ViewClassPage,
+  ViewNode,
+  ViewNodePage,
+  ViewEdge,
+  ViewEdgePage,
 } from './binding'
 
 export type {
@@ -29,6 +35,12 @@ export type {
   LeakClass,
   LeakReport,
   RetainerPaths,
+  ViewClass,
+  ViewClassPage,
+  ViewNode,
+  ViewNodePage,
+  ViewEdge,
+  ViewEdgePage,
 }
 
 /** One row of DevTools' Comparison view ({@link diffSnapshots}). */
@@ -121,6 +133,53 @@ export type RetainerQuery = ({ className: string; id?: undefined } | { id: numbe
 export function retainerPaths(file: string, query: RetainerQuery, options?: AnalysisOptions<AnalysisPhase>): Promise<RetainerPaths>
 /** Blocking twin of {@link retainerPaths}. */
 export function retainerPathsSync(file: string, query: RetainerQuery, options?: SyncAnalysisOptions<AnalysisPhase> | SyncAnalysisOptions<AnalysisPhase>['onProgress']): RetainerPaths
+
+/** `offset` and `limit` (default 100, at most 10000) of a page of rows. */
+export interface PageOptions {
+  offset?: number
+  limit?: number
+}
+
+/** Options of {@link SnapshotView.classes}. */
+export interface ClassPageOptions extends PageOptions {
+  /** Column to sort by (default `retainedSize`). */
+  sort?: 'index' | 'name' | 'distance' | 'count' | 'shallowSize' | 'retainedSize'
+  /** Largest first (default: true, but false for `index` and `name`). */
+  descending?: boolean
+  /** Keep classes whose name contains this (any case). */
+  filter?: string
+}
+
+/**
+ * A snapshot analyzed once and held in memory (from {@link openSnapshot}): each query answers one
+ * page from memory, on the thread pool. {@link SnapshotView.close} frees it.
+ */
+export interface SnapshotView {
+  /** The Summary and Statistics, as {@link analyzeSnapshot} resolves them. */
+  summary(): SnapshotSummary
+  /** A page of Summary rows with their indexes. */
+  classes(options?: ClassPageOptions): Promise<ViewClassPage>
+  /** A page of the objects of Summary row `index`, largest retained size first. */
+  objects(index: number, options?: PageOptions): Promise<ViewNodePage>
+  /** One object by node id (rejects with `ERR_RSHEAPDUMP_NODE_NOT_FOUND`). */
+  node(id: number): Promise<ViewNode>
+  /** A page of the edges into `id` with their sources, nearest retainer first (weak ones too). */
+  retainers(id: number, options?: PageOptions): Promise<ViewEdgePage>
+  /** A page of `id`'s outgoing edges with their targets, in snapshot order. */
+  references(id: number, options?: PageOptions): Promise<ViewEdgePage>
+  /** What {@link retainerPaths}`(file, { id })` gives, from memory; `limit` default 5, 0 = all. */
+  retainerPaths(id: number, options?: { limit?: number }): Promise<RetainerPaths>
+  /** True once the background indexes are built (queries asked earlier wait for them). */
+  readonly indexesReady: boolean
+  /** Stops the background indexing and frees the snapshot; later queries reject with `ERR_RSHEAPDUMP_VIEW_CLOSED`. */
+  close(): void
+}
+
+/**
+ * Parses and analyzes a snapshot as {@link analyzeSnapshot} does (same time) and keeps it open for
+ * paged queries: what `rsheapdump view` serves.
+ */
+export function openSnapshot(path: string, options?: AnalysisOptions<AnalysisPhase>): Promise<SnapshotView>
 
 /** Options of {@link assertNoLeak}. */
 export interface AssertNoLeakOptions {
@@ -403,6 +462,7 @@ export declare const codes: {
   readonly UNRELATED_SNAPSHOTS: 'ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS'
   readonly CLASS_NOT_FOUND: 'ERR_RSHEAPDUMP_CLASS_NOT_FOUND'
   readonly NODE_NOT_FOUND: 'ERR_RSHEAPDUMP_NODE_NOT_FOUND'
+  readonly VIEW_CLOSED: 'ERR_RSHEAPDUMP_VIEW_CLOSED'
   readonly NATIVE_MISSING: 'ERR_RSHEAPDUMP_NATIVE_MISSING'
   readonly INTERNAL: 'ERR_RSHEAPDUMP_INTERNAL'
 }

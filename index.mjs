@@ -12,6 +12,7 @@ export const {
   findLeaksSync,
   retainerPaths,
   retainerPathsSync,
+  openSnapshot,
   formatRetainerPath,
   analyzeCpuProfile,
   analyzeCpuProfileSync,

@@ -146,3 +146,49 @@ module.exports.copyPackage = copyPackage;
 module.exports.waitFor = waitFor;
 module.exports.startChild = startChild;
 module.exports.heapdumpFiles = heapdumpFiles;
+
+/** The path of a Chromium (Debian's `chromium` first; `.ci/setup-chromium.sh` installs it), or null. */
+function findChromium() {
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    const r = require('node:child_process').spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  }
+  return null;
+}
+
+/**
+ * A headless Chromium driven over the DevTools protocol (puppeteer-core), with a profile of its
+ * own in a temp dir and nothing that reaches the network by itself. Close it with `browser.close()`.
+ */
+async function launchBrowser(opts = {}) {
+  const puppeteer = require('puppeteer-core');
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('chromium is not installed: run bash .ci/setup-chromium.sh');
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    userDataDir: tmpdir('rsheapdump-chromium-'),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    defaultViewport: opts.viewport ?? { width: 1400, height: 860 },
+    ...opts.launch,
+  });
+}
+
+module.exports.findChromium = findChromium;
+module.exports.launchBrowser = launchBrowser;
+
+/** The share (%) of a profile's folded weight whose stack has a frame matching `re`. */
+function foldedShare(file, re) {
+  const { foldProfileSync } = require('../analyze');
+  let total = 0;
+  let hit = 0;
+  for (const line of foldProfileSync(file).trim().split('\n')) {
+    const i = line.lastIndexOf(' ');
+    const w = Number(line.slice(i + 1));
+    total += w;
+    if (line.slice(0, i).split(';').some((f) => re.test(f))) hit += w;
+  }
+  return (100 * hit) / total;
+}
+
+module.exports.foldedShare = foldedShare;

@@ -24,6 +24,7 @@ const COMMANDS = {
   diff: '../lib/cli/diff.js',
   leaks: '../lib/cli/leaks.js',
   retainers: '../lib/cli/retainers.js',
+  view: '../lib/cli/view.js',
 };
 
 function help() {

@@ -40,6 +40,8 @@ pub enum ErrorKind {
     ClassNotFound,
     /// No object with the id asked for.
     NodeNotFound,
+    /// A query on a snapshot view that was closed.
+    ViewClosed,
 }
 
 /// What went wrong, with the context a user needs to act on it.

@@ -22,7 +22,15 @@ async function rightCalls(): Promise<void> {
     const err = e as RsheapdumpError;
     if (err.code === codes.UNRELATED_SNAPSHOTS) void err.message;
   }
-  void [total, first, sameTotal, code, parse, self];
+  const view = await analyze.openSnapshot(file, { onProgress: (phase) => void phase });
+  const page = await view.classes({ sort: 'count', descending: false, filter: 'Map', offset: 0, limit: 50 });
+  const objects = await view.objects(page.rows[0].index, { limit: 10 });
+  const retained: number = objects.rows[0].retainedSize;
+  const edge: string = (await view.retainers(objects.rows[0].id)).rows[0].edge;
+  const paths = await view.retainerPaths(objects.rows[0].id, { limit: 0 });
+  const closedCode: ErrorCode = codes.VIEW_CLOSED;
+  view.close();
+  void [total, first, sameTotal, code, parse, self, retained, edge, paths.matched, view.indexesReady, closedCode];
 }
 
 function wrongCalls(): void {
@@ -42,6 +50,10 @@ function wrongCalls(): void {
   void codes.NO_SUCH_CODE;
   // @ts-expect-error capture is not part of rsheapdump/analyze
   void analyze.writeSnapshot;
+  // @ts-expect-error classes sort by a named column
+  void analyze.openSnapshot('x').then((v) => v.classes({ sort: 'size' }));
+  // @ts-expect-error a node id is a number
+  void analyze.openSnapshot('x').then((v) => v.node('@12'));
   // @ts-expect-error an ErrorCode is one of the codes
   const code: ErrorCode = 'ERR_SOMETHING_ELSE';
   void code;

@@ -12,7 +12,8 @@ const summary = 'interactive flame graph SVG of a profile or a .folded file';
 const usage = `Usage: rsheapdump flame <file.cpuprofile|file.heapprofile|file.folded> [options]
 
 Writes a self-contained SVG: open it in a browser; hover a frame for its name and share, click
-to zoom into it, "Reset Zoom" to go back. CPU graphs are weighed by samples, heap graphs by bytes.
+to zoom into it, "Reset Zoom" to go back; Ctrl-F (or "Search") highlights the frames matching a
+regular expression and shows the share of the total they cover. CPU graphs are weighed by samples, heap graphs by bytes.
 
 Options:
   -o, --output FILE      where to write (default: the input's name with .svg; '-' for stdout)

@@ -215,7 +215,7 @@ pub struct JsRetainers {
     pub omitted: f64,
 }
 
-fn retainers_object(r: Retainers) -> JsRetainers {
+pub(crate) fn retainers_object(r: Retainers) -> JsRetainers {
     JsRetainers {
         matched: r.matched as f64,
         groups: r

@@ -39,6 +39,7 @@ fn code_and_class(kind: ErrorKind) -> (&'static str, Class) {
         UnrelatedSnapshots => ("ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS", Class::Error),
         ClassNotFound => ("ERR_RSHEAPDUMP_CLASS_NOT_FOUND", Class::Error),
         NodeNotFound => ("ERR_RSHEAPDUMP_NODE_NOT_FOUND", Class::Error),
+        ViewClosed => ("ERR_RSHEAPDUMP_VIEW_CLOSED", Class::Error),
     }
 }
 
@@ -99,9 +100,11 @@ pub fn check<T>(env: &Env, r: crate::error::Result<T>) -> napi::Result<T> {
 mod tests {
     use super::*;
 
-    const ALL: [ErrorKind; 15] = {
+    // Every kind: `code_and_class` gives each a code (its match is exhaustive); this checks the codes
+    // reach JavaScript users. A new kind goes in both.
+    const ALL: &[ErrorKind] = {
         use ErrorKind::*;
-        [
+        &[
             Io,
             InvalidValue,
             OutOfRange,
@@ -117,13 +120,14 @@ mod tests {
             UnrelatedSnapshots,
             ClassNotFound,
             NodeNotFound,
+            ViewClosed,
         ]
     };
 
     #[test]
     fn every_code_is_exported_by_lib_codes() {
         let exported = include_str!("../../lib/codes.js");
-        for k in ALL.into_iter().filter(|&k| k != ErrorKind::Io) {
+        for &k in ALL.iter().filter(|&&k| k != ErrorKind::Io) {
             let (c, _) = code_and_class(k);
             assert!(exported.contains(&format!("'{c}'")), "{k:?}'s code {c} is missing from lib/codes.js");
         }

@@ -8,3 +8,4 @@ pub mod profile;
 pub mod signal;
 pub mod snapshot;
 pub mod task;
+pub mod view;

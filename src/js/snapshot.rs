@@ -62,7 +62,7 @@ pub struct SnapshotSummary {
     pub edge_count: f64,
 }
 
-fn to_object(s: Summary) -> SnapshotSummary {
+pub(crate) fn to_object(s: Summary) -> SnapshotSummary {
     let st = s.statistics;
     SnapshotSummary {
         statistics: SnapshotStatistics {

@@ -100,7 +100,8 @@ text {{ font-family: Verdana, "DejaVu Sans", sans-serif; font-size: {fs}px; fill
 #frames > g.zoomed-parent > rect {{ opacity: 0.5; }}
 #frames text {{ pointer-events: none; }}
 .hide {{ display: none; }}
-#unzoom {{ cursor: pointer; }}
+#unzoom, #search {{ cursor: pointer; }}
+#frames > g.match > rect {{ fill: rgb(230,0,230); }}
 </style>
 <script type="text/ecmascript"><![CDATA[
 {script}
@@ -108,7 +109,9 @@ text {{ font-family: Verdana, "DejaVu Sans", sans-serif; font-size: {fs}px; fill
 <rect x="0" y="0" width="{w}" height="{h}" fill="#f8f8f0"/>
 <text id="title" x="{cx}" y="24" text-anchor="middle" style="font-size:17px">{title}</text>
 <text id="unzoom" class="hide" x="{px}" y="24">Reset Zoom</text>
+<text id="search" x="{sx}" y="24" text-anchor="end">Search</text>
 <text id="details" x="{px}" y="{dy}"> </text>
+<text id="matched" x="{sx}" y="{dy}" text-anchor="end"> </text>
 <g id="frames" data-total="{total}" data-width="{w}" data-unit="{unit}">
 "##,
         w = opts.width.max(200),
@@ -117,6 +120,7 @@ text {{ font-family: Verdana, "DejaVu Sans", sans-serif; font-size: {fs}px; fill
         script = SCRIPT,
         cx = width / 2.0,
         px = PAD_X,
+        sx = width - PAD_X,
         dy = height - 10.0,
         title = xml(&opts.title),
         total = total,
@@ -227,9 +231,12 @@ fn color(label: &str, base: bool) -> String {
     format!("rgb({},{},{})", 205 + (50.0 * v3) as u32, (230.0 * v1) as u32, (55.0 * v2) as u32)
 }
 
-/// The interactive part: hover details, click to zoom, reset. Plain ES5 so old viewers cope.
+/// The interactive part: hover details, click to zoom, reset; search (the Search button or
+/// Ctrl-F: a regular expression) highlights matching frames and shows the share of the total
+/// they cover, each sample counted once however many matching frames its stack has (the union
+/// of the matches' spans, as flamegraph.pl computes it). Plain ES5 so old viewers cope.
 const SCRIPT: &str = r#"
-var PAD = 10, CHAR_W = 12 * 0.59, frames, details, unzoomBtn, W, TOTAL, UNIT;
+var PAD = 10, CHAR_W = 12 * 0.59, frames, details, unzoomBtn, searchBtn, matchedText, W, TOTAL, UNIT, searching = null;
 function init(evt) {
   frames = document.getElementById('frames');
   details = document.getElementById('details').firstChild;
@@ -243,6 +250,41 @@ function init(evt) {
   frames.addEventListener('mouseout', function () { details.nodeValue = ' '; });
   frames.addEventListener('click', function (e) { var g = find(e.target); if (g) zoom(g); });
   unzoomBtn.addEventListener('click', unzoom);
+  searchBtn = document.getElementById('search');
+  matchedText = document.getElementById('matched').firstChild;
+  searchBtn.addEventListener('click', function () {
+    if (searching !== null) return search(null);
+    var term = prompt('Search for (a regular expression):', '');
+    if (term) search(term);
+  });
+  window.addEventListener('keydown', function (e) {
+    if ((e.ctrlKey || e.metaKey) && e.keyCode === 70) { e.preventDefault(); searchBtn.dispatchEvent(new MouseEvent('click')); }
+    else if (e.keyCode === 27 && searching !== null) search(null);
+  });
+}
+// Highlights the frames whose name matches `term` (null clears); returns the matched share in %.
+function search(term) {
+  var gs = frames.children, re = null, spans = [], i;
+  if (term !== null) { try { re = new RegExp(term); } catch (err) { re = new RegExp(term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')); } }
+  for (i = 0; i < gs.length; i++) {
+    var g = gs[i], hit = re !== null && g.getAttribute('data-d') !== '0' && re.test(label(g));
+    g.classList.toggle('match', hit);
+    if (hit) spans.push([+g.getAttribute('data-x'), +g.getAttribute('data-w')]);
+  }
+  spans.sort(function (a, b) { return a[0] - b[0]; });
+  var covered = 0, end = -1;
+  for (i = 0; i < spans.length; i++) {
+    var s = spans[i][0], e = s + spans[i][1];
+    if (e <= end) continue;
+    covered += e - Math.max(s, end);
+    end = e;
+  }
+  var pct = TOTAL > 0 ? (100 * covered) / TOTAL : 0;
+  searching = term;
+  frames.setAttribute('data-matched', covered);
+  searchBtn.textContent = term === null ? 'Search' : 'Reset Search';
+  matchedText.nodeValue = term === null ? ' ' : 'Matched: ' + pct.toFixed(2) + '% (' + spans.length + ' frames)';
+  return pct;
 }
 function find(n) {
   while (n && n !== frames) { if (n.getAttribute && n.getAttribute('data-w') !== null) return n; n = n.parentNode; }

@@ -29,6 +29,7 @@ pub mod shallow;
 pub mod statistics;
 pub mod strings;
 pub mod summary;
+pub mod view;
 pub mod weakmap;
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use std::hash::Hasher;
 
 use super::flags::is_user_root;
 use super::graph::Graph;
+use crate::cancel::Cancel;
 
 /// Marks a node without a parent edge (the root, or a node no strong path reaches).
 pub const NO_PARENT: u32 = u32::MAX;
@@ -46,6 +47,16 @@ impl ShortestPaths {
     /// Like [`compute`](Self::compute), but never leaves a node for which `skip` is true: what
     /// only such nodes hold counts as unreached.
     pub fn compute_skipping(g: &Graph, skip: &dyn Fn(u32) -> bool) -> ShortestPaths {
+        Self::search(g, skip, &Cancel::new()).unwrap_or_else(|| unreachable!("nothing cancels a new flag"))
+    }
+
+    /// [`compute`](Self::compute), giving up (None) once `cancel` is set; checked every 64K
+    /// nodes, so a closed viewer stops its search within a millisecond or so.
+    pub fn compute_cancellable(g: &Graph, cancel: &Cancel) -> Option<ShortestPaths> {
+        Self::search(g, &|_| false, cancel)
+    }
+
+    fn search(g: &Graph, skip: &dyn Fn(u32) -> bool, cancel: &Cancel) -> Option<ShortestPaths> {
         let n = g.node_count();
         let weak = g.kinds.e_weak;
         let mut parent = vec![NO_PARENT; n];
@@ -61,6 +72,9 @@ impl ShortestPaths {
         let bfs = |queue: &mut Vec<u32>, parent: &mut Vec<u32>| {
             let mut i = 0;
             while i < queue.len() {
+                if i.is_multiple_of(65536) && cancel.is_cancelled() {
+                    return false;
+                }
                 let v = queue[i];
                 i += 1;
                 if skip(v) {
@@ -75,12 +89,17 @@ impl ShortestPaths {
                     queue.push(to);
                 }
             }
+            true
         };
-        bfs(&mut queue, &mut parent);
+        if !bfs(&mut queue, &mut parent) {
+            return None;
+        }
         queue.clear();
         queue.push(root);
-        bfs(&mut queue, &mut parent);
-        ShortestPaths { parent, root }
+        if !bfs(&mut queue, &mut parent) {
+            return None;
+        }
+        Some(ShortestPaths { parent, root })
     }
 
     /// True when a chain of strong edges leads from the root to `n`.

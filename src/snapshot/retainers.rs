@@ -130,32 +130,55 @@ fn by_class(g: &Graph, sp: &ShortestPaths, d: &Describer<'_>, name: &str, limit:
 
 fn by_id(g: &Graph, sp: &ShortestPaths, d: &Describer<'_>, id: u64, limit: usize) -> Result<Retainers> {
     let Some(target) = (0..g.node_count() as u32).find(|&n| g.id(n) == id) else {
-        return Err(Error::new(
-            ErrorKind::NodeNotFound,
-            format!("no node with id @{id} in the snapshot. Ids are per process and per object: take the id from this snapshot (e.g. from `rsheapdump leaks` or `retainers --class`)"),
-        ));
+        return Err(not_found(id));
     };
-    // Direct strong retainers: one scan over the edges, no reverse index needed for one node.
-    let weak = g.kinds.e_weak;
-    let mut holders: Vec<(usize, u32, usize)> = Vec::new(); // (depth of source, source, edge)
+    // Direct retainers: one scan over the edges, no reverse index needed for one node.
+    let mut holders: Vec<(u32, usize)> = Vec::new();
     let mut src = 0u32;
     for e in 0..g.edge_count() {
         while (g.first_edge[src as usize + 1] as usize) <= e {
             src += 1;
         }
-        if g.edge_to[e] != target || g.edge_type[e] == weak || src == target {
-            continue;
-        }
-        if let Some(depth) = sp.depth(g, src) {
-            holders.push((depth, src, e));
+        if g.edge_to[e] == target {
+            holders.push((src, e));
         }
     }
+    Ok(through_holders(g, sp, d, target, holders, limit))
+}
+
+/// No node with id `id`.
+pub fn not_found(id: u64) -> Error {
+    Error::new(
+        ErrorKind::NodeNotFound,
+        format!("no node with id @{id} in the snapshot. Ids are per process and per object: take the id from this snapshot (e.g. from `rsheapdump leaks` or `retainers --class`)"),
+    )
+}
+
+/// One shortest path through each strong retainer of `target` among `holders` (source node, edge
+/// ordinal), nearest first (ties in edge order): what `retainers --id` prints, and what the
+/// viewer shows, from its reverse index, for the same node.
+pub fn through_holders(
+    g: &Graph,
+    sp: &ShortestPaths,
+    d: &Describer<'_>,
+    target: u32,
+    holders: impl IntoIterator<Item = (u32, usize)>,
+    limit: usize,
+) -> Retainers {
+    let weak = g.kinds.e_weak;
+    let id = g.id(target);
+    let mut holders: Vec<(usize, u32, usize)> = holders // (depth of source, source, edge)
+        .into_iter()
+        .filter(|&(src, e)| g.edge_type[e] != weak && src != target)
+        .filter_map(|(src, e)| sp.depth(g, src).map(|depth| (depth, src, e)))
+        .collect();
     holders.sort_by_key(|h| (h.0, h.2));
     let matched = 1;
     if holders.is_empty() {
         let path = if target == g.root { Some(d.describe(&[], false)) } else { None };
-        return Ok(Retainers { matched, groups: vec![RetainerGroup { count: 1, ids: vec![id], path }], omitted: 0 });
+        return Retainers { matched, groups: vec![RetainerGroup { count: 1, ids: vec![id], path }], omitted: 0 };
     }
+    let limit = if limit == 0 { usize::MAX } else { limit };
     let omitted = holders.len().saturating_sub(limit) as u64;
     let groups = holders
         .into_iter()
@@ -166,7 +189,7 @@ fn by_id(g: &Graph, sp: &ShortestPaths, d: &Describer<'_>, id: u64, limit: usize
             RetainerGroup { count: 1, ids: vec![id], path: Some(d.describe(&steps, cut)) }
         })
         .collect();
-    Ok(Retainers { matched, groups, omitted })
+    Retainers { matched, groups, omitted }
 }
 
 #[cfg(test)]

@@ -229,27 +229,59 @@ fn add_class_retained(p: &mut Prepared, tree: Tree<'_, impl Fn(u32) -> u32>, ret
 
 /// The second half of [`summarize`]: class retained sizes from the dominator tree (unless
 /// [`class_retained_in`] added them), and the total.
-pub fn complete(a: &Analysis, mut p: Prepared) -> Summary {
+pub fn complete(a: &Analysis, p: Prepared) -> Summary {
+    complete_with_rows(a, p, false).0
+}
+
+/// [`complete`], and with `rows` also each node's row in the Summary's classes (`u32::MAX` for
+/// nodes the Summary does not count: shallow size 0, or a class replaced by a later one with the
+/// same key text), for the viewer's list of a class's objects.
+pub fn complete_with_rows(a: &Analysis, mut p: Prepared, rows: bool) -> (Summary, Vec<u32>) {
     let g = &a.graph;
     if !p.retained_done {
         add_class_retained(&mut p, Tree { parent: &a.idom, root: g.root, first: 0, node: |o| o }, &a.retained, &a.self_sizes);
     }
-    let Prepared { rows, mut statistics, .. } = p;
+    let Prepared { rows: prepared_rows, mut statistics, keys, slot_of, .. } = p;
 
     // DevTools keys its result object by the public key text: a later class with the same text
     // replaces an earlier one (it keeps the earlier position).
     let mut by_text: HashMap<String, usize> = HashMap::new();
-    let mut classes: Vec<ClassSummary> = Vec::with_capacity(rows.len());
-    for (_, row) in rows {
+    let mut classes: Vec<ClassSummary> = Vec::with_capacity(prepared_rows.len());
+    // Final row per prepared row, and the prepared row each final row holds now.
+    let mut final_of: Vec<u32> = Vec::with_capacity(prepared_rows.len());
+    let mut holder: Vec<u32> = Vec::with_capacity(prepared_rows.len());
+    for (k, (_, row)) in prepared_rows.into_iter().enumerate() {
         match by_text.get(&row.key) {
-            Some(&i) => classes[i] = row,
+            Some(&i) => {
+                classes[i] = row;
+                holder[i] = k as u32;
+                final_of.push(i as u32);
+            }
             None => {
                 by_text.insert(row.key.clone(), classes.len());
+                final_of.push(classes.len() as u32);
+                holder.push(k as u32);
                 classes.push(row);
             }
         }
     }
+    let row_of = if rows {
+        (0..g.node_count())
+            .map(|o| {
+                if a.self_sizes[o] == 0 {
+                    return u32::MAX;
+                }
+                let k = slot_of[keys.of[o] as usize];
+                match final_of.get(k as usize) {
+                    Some(&f) if holder[f as usize] == k => f,
+                    _ => u32::MAX,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let root_retained = a.retained.get(g.root as usize).copied().unwrap_or(0.0);
     statistics.set_total(root_retained + g.extra_native_bytes);
-    Summary { statistics, classes, node_count: g.node_count() as u64, edge_count: g.edge_count() as u64 }
+    (Summary { statistics, classes, node_count: g.node_count() as u64, edge_count: g.edge_count() as u64 }, row_of)
 }

@@ -1,0 +1,109 @@
+'use strict';
+// `rsheapdump view <file>`: analyzes a snapshot once, keeps it in memory, and serves a page to
+// explore it on 127.0.0.1 (token-guarded) until Ctrl-C; a CPU or heap profile gets its bottom-up
+// and top-down tables and a searchable flame graph.
+
+const { spawn } = require('node:child_process');
+const common = require('./common');
+const { progressReporter } = require('./report');
+
+const summary = 'explore a heap snapshot in the browser (local, token-guarded server)';
+
+const usage = `Usage: rsheapdump view <file.heapsnapshot|.cpuprofile|.heapprofile[.gz]> [--port N] [--no-open]
+
+Analyzes the snapshot (as 'summary' does), keeps it in memory and serves a page
+on 127.0.0.1 to explore it: the Summary sortable by every column and filtered
+by name, a class's objects by retained size, an object's shortest paths from
+the roots, its retainers and references as expandable trees, search by @id,
+and the Statistics as a chart. The page asks for what it shows, page by page,
+so snapshots of any size work. For a .cpuprofile or .heapprofile (the kind is
+read from the content): bottom-up and top-down tables and a flame graph with
+zoom and search (by time for CPU profiles, by bytes for heap profiles).
+
+The URL printed carries a random token; requests without it get 403. Nothing
+listens beyond 127.0.0.1. Ctrl-C stops the server.
+
+  --port N     port to listen on (default: a free one)
+  --no-open    print the URL without opening a browser
+  -h, --help   show this help
+
+Exit codes: 0 stopped with Ctrl-C, 1 the file could not be read or the port is
+in use, 2 usage error.
+`;
+
+/**
+ * 'snapshot', 'cpu' or 'heap', from the content (the profile readers recognize a snapshot by its
+ * first keys without reading on); any other failure (a missing or malformed file) is thrown.
+ */
+async function kindOf(file) {
+  const native = require('../native');
+  try {
+    await native.analyzeCpuProfile(file, { limit: 1 });
+    return 'cpu';
+  } catch (err) {
+    if (err.code !== 'ERR_RSHEAPDUMP_NOT_A_PROFILE') throw err;
+    if (/heap snapshot/.test(err.message)) return 'snapshot';
+    if (!/heap profile/.test(err.message)) throw err;
+  }
+  await native.analyzeHeapProfile(file, { limit: 1 });
+  return 'heap';
+}
+
+/** Opens `url` in the desktop's browser when there is one; quietly does nothing otherwise. */
+function openBrowser(url) {
+  const cmd = process.platform === 'darwin' ? 'open' : 'xdg-open';
+  try {
+    const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // No opener: the URL is printed anyway.
+  }
+}
+
+async function main(argv) {
+  const { values, positionals } = common.parse(argv, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
+  if (positionals.length !== 1) throw new common.UsageError(positionals.length ? 'view takes one snapshot file' : 'missing the snapshot file');
+  let port = 0;
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new common.UsageError('--port needs a port number (0 to 65535)');
+    port = Number(values.port);
+  }
+  const { openSnapshot } = require('../view');
+  const { serve } = require('../viewer/server');
+  const progress = common.progress();
+  const t0 = Date.now();
+  const kind = await kindOf(positionals[0]);
+  let view = null;
+  if (kind === 'snapshot') {
+    try {
+      view = await openSnapshot(positionals[0], { onProgress: progressReporter(progress) });
+    } finally {
+      progress.done();
+    }
+  }
+  let server;
+  try {
+    server = await serve(view, { file: positionals[0], port, kind });
+  } catch (err) {
+    if (view) view.close();
+    throw err;
+  }
+  process.stderr.write(`rsheapdump: analyzed ${positionals[0]} in ${((Date.now() - t0) / 1000).toFixed(1)} s; serving on 127.0.0.1 until Ctrl-C\n`);
+  process.stdout.write(`${server.url}\n`);
+  if (!values['no-open']) openBrowser(server.url);
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      server.close().then(() => {
+        if (view) view.close();
+        resolve(0);
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+module.exports = { summary, usage, main };
