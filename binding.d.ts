@@ -125,6 +125,25 @@ export interface LeakReport {
   nodeCounts: Array<number>
 }
 
+/** Reads the memory bounds of this process (cgroup v2, cgroup v1, `/proc/meminfo`). */
+export declare function memoryHeadroom(): MemoryHeadroom | null
+
+/** What this process may still allocate before the kernel kills it (Linux; `null` elsewhere). */
+export interface MemoryHeadroom {
+  /** Bytes that can still be used: the smallest of the bounds. */
+  available: number
+  /** The bound that gave `available`. */
+  bound: 'cgroup v2' | 'cgroup v1' | 'MemAvailable'
+  /** The tightest memory cgroup limit in bytes, if the process has one. */
+  cgroupLimit?: number
+  /** That cgroup's usage in bytes, less its inactive page cache. */
+  cgroupUsed?: number
+  /** The cgroup directory that holds that limit. */
+  cgroupPath?: string
+  /** The machine's `MemAvailable` in bytes. */
+  memAvailable?: number
+}
+
 /** What `analyzeCpuProfile` / `analyzeHeapProfile` resolve to. */
 export interface ProfileAnalysis {
   /** `'cpu'` or `'heap'`. */

@@ -849,5 +849,6 @@ module.exports.flameGraph = nativeBinding.flameGraph
 module.exports.flameGraphSync = nativeBinding.flameGraphSync
 module.exports.foldProfile = nativeBinding.foldProfile
 module.exports.foldProfileSync = nativeBinding.foldProfileSync
+module.exports.memoryHeadroom = nativeBinding.memoryHeadroom
 module.exports.retainerPaths = nativeBinding.retainerPaths
 module.exports.retainerPathsSync = nativeBinding.retainerPathsSync

@@ -15,9 +15,11 @@ import type {
   LeakClass,
   LeakReport,
   RetainerPaths,
+  MemoryHeadroom,
 } from './binding'
 
 export type {
+  MemoryHeadroom,
   SnapshotStatistics,
   SnapshotClass,
   SnapshotSummary,
@@ -42,7 +44,27 @@ export interface WriteSnapshotOptions {
   captureNumericValue?: boolean
   /** Include V8's internal objects. */
   exposeInternals?: boolean
+  /**
+   * Take the snapshot even when it does not fit in the memory the process may still use (see
+   * {@link memoryHeadroom}); otherwise that rejects with `ERR_RSHEAPDUMP_NO_HEADROOM`.
+   * `NODE_HEAPDUMP_OPTIONS=force` does the same for every snapshot.
+   */
+  force?: boolean
 }
+
+/**
+ * What this process may still allocate before the kernel kills it: the tightest memory cgroup
+ * limit (v2 `memory.max − memory.current`, v1 `memory.limit_in_bytes − memory.usage_in_bytes`,
+ * less inactive page cache, over the process's group and its ancestors) or the machine's
+ * `MemAvailable`, whichever is smaller. `null` where none is readable (not Linux).
+ */
+export function memoryHeadroom(): MemoryHeadroom | null
+
+/**
+ * Bytes V8 is expected to allocate to take a heap snapshot of this thread's heap now (the
+ * headroom rule's estimate: 16 × small-object heap + large objects + 32 MB, see docs/headroom.md).
+ */
+export function estimateSnapshotBytes(): number
 
 /** heapdump's callback: `(null, filename)` on success, `(err)` on failure. */
 export type WriteSnapshotCallback = (err: (Error & { code?: string }) | null, filename?: string) => void
@@ -390,6 +412,7 @@ export declare const codes: {
   readonly NO_PROFILE: 'ERR_RSHEAPDUMP_NO_PROFILE'
   readonly INSPECTOR: 'ERR_RSHEAPDUMP_INSPECTOR'
   readonly SNAPSHOT: 'ERR_RSHEAPDUMP_SNAPSHOT'
+  readonly NO_HEADROOM: 'ERR_RSHEAPDUMP_NO_HEADROOM'
   readonly WORKER: 'ERR_RSHEAPDUMP_WORKER'
   readonly EXITING: 'ERR_RSHEAPDUMP_EXITING'
   readonly SINK: 'ERR_RSHEAPDUMP_SINK'
@@ -419,4 +442,10 @@ export interface RsheapdumpError extends Error {
   errno?: number
   offset?: number
   cause?: unknown
+  /** `ERR_RSHEAPDUMP_NO_HEADROOM`: the bytes V8 was expected to need for the snapshot. */
+  needed?: number
+  /** `ERR_RSHEAPDUMP_NO_HEADROOM`: the bytes the process could still use. */
+  available?: number
+  /** `ERR_RSHEAPDUMP_NO_HEADROOM`: which bound gave `available`. */
+  bound?: MemoryHeadroom['bound']
 }

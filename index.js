@@ -4,6 +4,7 @@
 
 const analyze = require('./analyze');
 const { writeSnapshot } = require('./lib/snapshot');
+const { memoryHeadroom, estimateSnapshotBytes } = require('./lib/headroom');
 const { assertNoLeak } = require('./lib/assert-no-leak');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
@@ -12,6 +13,8 @@ module.exports = {
   ...analyze,
   assertNoLeak,
   writeSnapshot,
+  memoryHeadroom,
+  estimateSnapshotBytes: () => estimateSnapshotBytes(),
   createDebugHandler,
   startCpuProfile,
   stopCpuProfile,

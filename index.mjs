@@ -24,6 +24,8 @@ export const {
   codes,
   assertNoLeak,
   writeSnapshot,
+  memoryHeadroom,
+  estimateSnapshotBytes,
   createDebugHandler,
   startCpuProfile,
   stopCpuProfile,

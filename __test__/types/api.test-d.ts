@@ -22,12 +22,27 @@ async function rightCalls(): Promise<void> {
     const err = e as RsheapdumpError;
     if (err.code === codes.UNRELATED_SNAPSHOTS) void err.message;
   }
-  void [total, first, sameTotal, code, parse, self];
+  await writeSnapshot('/tmp/y.heapsnapshot', { force: true });
+  const room = rsheapdump.memoryHeadroom();
+  const available: number | undefined = room?.available;
+  const bound: 'cgroup v2' | 'cgroup v1' | 'MemAvailable' | undefined = room?.bound;
+  const needed: number = rsheapdump.estimateSnapshotBytes();
+  try {
+    await writeSnapshot();
+  } catch (e) {
+    const err = e as RsheapdumpError;
+    if (err.code === codes.NO_HEADROOM) void [err.needed, err.available, err.bound];
+  }
+  void [total, first, sameTotal, code, parse, self, available, bound, needed];
 }
 
 function wrongCalls(): void {
   // @ts-expect-error gzip is a boolean or a level, not a string
   void writeSnapshot('x', { gzip: 'yes' });
+  // @ts-expect-error force is a boolean
+  void writeSnapshot('x', { force: 'yes' });
+  // @ts-expect-error memoryHeadroom takes no arguments
+  void rsheapdump.memoryHeadroom('/');
   // @ts-expect-error the path is a string
   void analyzeSnapshot(42);
   // @ts-expect-error a limit is a number
