@@ -5,6 +5,7 @@
 const analyze = require('./analyze');
 const { writeSnapshot } = require('./lib/snapshot');
 const { memoryHeadroom, estimateSnapshotBytes } = require('./lib/headroom');
+const { watchHeap } = require('./lib/watch-heap');
 const { assertNoLeak } = require('./lib/assert-no-leak');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
@@ -15,6 +16,7 @@ module.exports = {
   writeSnapshot,
   memoryHeadroom,
   estimateSnapshotBytes: () => estimateSnapshotBytes(),
+  watchHeap,
   createDebugHandler,
   startCpuProfile,
   stopCpuProfile,
@@ -24,4 +26,4 @@ module.exports = {
 };
 
 // heapdump's behaviour on require: SIGUSR2 writes a snapshot unless NODE_HEAPDUMP_OPTIONS=nosignal.
-require('./lib/signal').setup();
+require('./lib/watch-heap').watchFromEnv(require('./lib/signal').setup());

@@ -26,6 +26,7 @@ export const {
   writeSnapshot,
   memoryHeadroom,
   estimateSnapshotBytes,
+  watchHeap,
   createDebugHandler,
   startCpuProfile,
   stopCpuProfile,

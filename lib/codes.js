@@ -17,6 +17,8 @@ const codes = Object.freeze({
   SNAPSHOT: 'ERR_RSHEAPDUMP_SNAPSHOT',
   // A snapshot would not fit in the memory the process may still use (lib/headroom.js).
   NO_HEADROOM: 'ERR_RSHEAPDUMP_NO_HEADROOM',
+  // watchHeap() while a heap watch runs.
+  WATCH_RUNNING: 'ERR_RSHEAPDUMP_WATCH_RUNNING',
   WORKER: 'ERR_RSHEAPDUMP_WORKER',
   EXITING: 'ERR_RSHEAPDUMP_EXITING',
   SINK: 'ERR_RSHEAPDUMP_SINK',

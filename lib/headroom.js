@@ -12,10 +12,10 @@ const { rsError } = require('./errors');
 
 const MB = 1024 * 1024;
 // V8's snapshot graph holds an entry per object and per reference, plus the strings it names:
-// about 16 bytes per byte of small-object heap in the worst workload measured (a cache of many
+// up to 18 bytes per byte of small-object heap in the worst workload measured (a cache of many
 // small objects). A large object (a big array or string) is one node with few edges: its bytes
 // count once. The constant covers the serializer's buffers and the graph's fixed tables.
-const SMALL_FACTOR = 16;
+const SMALL_FACTOR = 20;
 const LARGE_FACTOR = 1;
 const BASE_BYTES = 32 * MB;
 

@@ -33,7 +33,10 @@ async function rightCalls(): Promise<void> {
     const err = e as RsheapdumpError;
     if (err.code === codes.NO_HEADROOM) void [err.needed, err.available, err.bound];
   }
-  void [total, first, sameTotal, code, parse, self, available, bound, needed];
+  const watch = await rsheapdump.watchHeap({ percent: 80, dir: '/tmp', keep: 2, gzip: true, samplingIntervalBytes: 1 << 20, onCapture: (c) => void (c.kind === 'heapprofile' ? c.file : c.needed) });
+  const kept: readonly string[] = watch.files;
+  await watch.stop();
+  void [total, first, sameTotal, code, parse, self, available, bound, needed, kept];
 }
 
 function wrongCalls(): void {
@@ -43,6 +46,10 @@ function wrongCalls(): void {
   void writeSnapshot('x', { force: 'yes' });
   // @ts-expect-error memoryHeadroom takes no arguments
   void rsheapdump.memoryHeadroom('/');
+  // @ts-expect-error percent is a number
+  void rsheapdump.watchHeap({ percent: '85' });
+  // @ts-expect-error the files are read-only
+  void rsheapdump.watchHeap().then((w) => w.files.push('x'));
   // @ts-expect-error the path is a string
   void analyzeSnapshot(42);
   // @ts-expect-error a limit is a number
