@@ -44,7 +44,8 @@ test('checkHeadroom: refuses what does not fit, naming needed, available, the bo
     (err) => {
       assert.equal(err.code, 'ERR_RSHEAPDUMP_NO_HEADROOM');
       assert.equal(err.needed, needed);
-      assert.equal(err.available, rsheapdump.memoryHeadroom().available);
+      // MemAvailable moves between two reads on a busy machine: the same order of magnitude.
+      assert.ok(err.available > 0 && err.available < 2 * rsheapdump.memoryHeadroom().available, String(err.available));
       assert.ok(['cgroup v2', 'cgroup v1', 'MemAvailable'].includes(err.bound));
       assert.match(err.message, /\{ force: true \}/);
       assert.match(err.message, /NODE_HEAPDUMP_OPTIONS=force/);
