@@ -835,7 +835,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.SnapshotView = nativeBinding.SnapshotView
 module.exports.analyzeCpuProfile = nativeBinding.analyzeCpuProfile
 module.exports.analyzeCpuProfileSync = nativeBinding.analyzeCpuProfileSync
 module.exports.analyzeHeapProfile = nativeBinding.analyzeHeapProfile
@@ -850,6 +849,6 @@ module.exports.flameGraph = nativeBinding.flameGraph
 module.exports.flameGraphSync = nativeBinding.flameGraphSync
 module.exports.foldProfile = nativeBinding.foldProfile
 module.exports.foldProfileSync = nativeBinding.foldProfileSync
-module.exports.openSnapshot = nativeBinding.openSnapshot
+module.exports.memoryHeadroom = nativeBinding.memoryHeadroom
 module.exports.retainerPaths = nativeBinding.retainerPaths
 module.exports.retainerPathsSync = nativeBinding.retainerPathsSync

@@ -21,9 +21,11 @@ import type {
   ViewNodePage,
   ViewEdge,
   ViewEdgePage,
+  MemoryHeadroom,
 } from './binding'
 
 export type {
+  MemoryHeadroom,
   SnapshotStatistics,
   SnapshotClass,
   SnapshotSummary,
@@ -54,7 +56,76 @@ export interface WriteSnapshotOptions {
   captureNumericValue?: boolean
   /** Include V8's internal objects. */
   exposeInternals?: boolean
+  /**
+   * Take the snapshot even when it does not fit in the memory the process may still use (see
+   * {@link memoryHeadroom}); otherwise that rejects with `ERR_RSHEAPDUMP_NO_HEADROOM`.
+   * `NODE_HEAPDUMP_OPTIONS=force` does the same for every snapshot.
+   */
+  force?: boolean
 }
+
+/**
+ * What this process may still allocate before the kernel kills it: the tightest memory cgroup
+ * limit (v2 `memory.max − memory.current`, v1 `memory.limit_in_bytes − memory.usage_in_bytes`,
+ * less inactive page cache, over the process's group and its ancestors) or the machine's
+ * `MemAvailable`, whichever is smaller. `null` where none is readable (not Linux).
+ */
+export function memoryHeadroom(): MemoryHeadroom | null
+
+/**
+ * Bytes V8 is expected to allocate to take a heap snapshot of this thread's heap now (the
+ * headroom rule's estimate: 20 × small-object heap + large objects + 32 MB, see docs/headroom.md).
+ */
+export function estimateSnapshotBytes(): number
+
+/** Options of {@link watchHeap}. */
+export interface WatchHeapOptions {
+  /** Threshold in percent (1–99, default 85) of V8's heap limit or of the memory cgroup limit, whichever is nearer. */
+  percent?: number
+  /** Where the files go (default: the cwd). */
+  dir?: string
+  /** Files kept (default 3): the oldest of the watch's own files is removed. */
+  keep?: number
+  /** gzip the files (default true: level 1). */
+  gzip?: boolean | number
+  /** V8's sampling interval: one sample per this many bytes allocated on average (default 1 MiB). */
+  samplingIntervalBytes?: number
+  /** How often memory is compared with the threshold, in ms (default 1000). */
+  checkIntervalMs?: number
+  /** Called after each file is written. */
+  onCapture?: (capture: HeapWatchCapture) => void
+}
+
+/** What the heap watch wrote at a threshold crossing. */
+export interface HeapWatchCapture {
+  /** The absolute file name. */
+  file: string
+  /** A heap snapshot when one fitted in the memory left, otherwise the sampled heap profile of live memory. */
+  kind: 'snapshot' | 'heapprofile'
+  /** How full memory was (0–1). */
+  ratio: number
+  /** What `ratio` was measured against: `'heap_size_limit'` or `'cgroup v1 limit'` / `'cgroup v2 limit'`. */
+  against: string
+  /** The snapshot estimate at that moment, in bytes. */
+  needed: number
+}
+
+/** A running heap watch. */
+export interface HeapWatch {
+  /** Stops the watch and V8's sampling profiler. */
+  stop(): Promise<void>
+  /** The files written so far and still kept. */
+  readonly files: readonly string[]
+}
+
+/**
+ * Evidence before an out-of-memory death: samples the heap from now on and, when memory crosses
+ * `percent`, writes a gzip heap snapshot if it fits in the memory left, and otherwise the sampled
+ * heap profile of live memory (the allocation sites that hold it). Once per crossing, files 0600,
+ * at most `keep`. Never keeps the process alive. `NODE_HEAPDUMP_OPTIONS=watch=<percent>` starts it
+ * at require time. Rejects with `ERR_RSHEAPDUMP_WATCH_RUNNING` while another watch runs.
+ */
+export function watchHeap(options?: WatchHeapOptions): Promise<HeapWatch>
 
 /** heapdump's callback: `(null, filename)` on success, `(err)` on failure. */
 export type WriteSnapshotCallback = (err: (Error & { code?: string }) | null, filename?: string) => void
@@ -449,6 +520,8 @@ export declare const codes: {
   readonly NO_PROFILE: 'ERR_RSHEAPDUMP_NO_PROFILE'
   readonly INSPECTOR: 'ERR_RSHEAPDUMP_INSPECTOR'
   readonly SNAPSHOT: 'ERR_RSHEAPDUMP_SNAPSHOT'
+  readonly NO_HEADROOM: 'ERR_RSHEAPDUMP_NO_HEADROOM'
+  readonly WATCH_RUNNING: 'ERR_RSHEAPDUMP_WATCH_RUNNING'
   readonly WORKER: 'ERR_RSHEAPDUMP_WORKER'
   readonly EXITING: 'ERR_RSHEAPDUMP_EXITING'
   readonly SINK: 'ERR_RSHEAPDUMP_SINK'
@@ -479,4 +552,10 @@ export interface RsheapdumpError extends Error {
   errno?: number
   offset?: number
   cause?: unknown
+  /** `ERR_RSHEAPDUMP_NO_HEADROOM`: the bytes V8 was expected to need for the snapshot. */
+  needed?: number
+  /** `ERR_RSHEAPDUMP_NO_HEADROOM`: the bytes the process could still use. */
+  available?: number
+  /** `ERR_RSHEAPDUMP_NO_HEADROOM`: which bound gave `available`. */
+  bound?: MemoryHeadroom['bound']
 }

@@ -4,6 +4,8 @@
 
 const analyze = require('./analyze');
 const { writeSnapshot } = require('./lib/snapshot');
+const { memoryHeadroom, estimateSnapshotBytes } = require('./lib/headroom');
+const { watchHeap } = require('./lib/watch-heap');
 const { assertNoLeak } = require('./lib/assert-no-leak');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
@@ -12,6 +14,9 @@ module.exports = {
   ...analyze,
   assertNoLeak,
   writeSnapshot,
+  memoryHeadroom,
+  estimateSnapshotBytes: () => estimateSnapshotBytes(),
+  watchHeap,
   createDebugHandler,
   startCpuProfile,
   stopCpuProfile,
@@ -24,4 +29,4 @@ module.exports = {
 require('./lib/interrupt-writer').install();
 
 // heapdump's behaviour on require: SIGUSR2 writes a snapshot unless NODE_HEAPDUMP_OPTIONS=nosignal.
-require('./lib/signal').setup();
+require('./lib/watch-heap').watchFromEnv(require('./lib/signal').setup());

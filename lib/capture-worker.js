@@ -15,6 +15,7 @@ const JOBS = {
   heapStart: require('./worker/profile').jobs.heapStart,
   heapStop: require('./worker/profile').jobs.heapStop,
   cpuProfileFor: require('./worker/profile').jobs.cpuProfileFor,
+  ...require('./worker/watch').jobs,
 };
 
 // The app is exiting and waits (bounded) on msg.flag: drop profiles, disconnect, wake it.

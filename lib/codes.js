@@ -15,6 +15,10 @@ const codes = Object.freeze({
   NO_PROFILE: 'ERR_RSHEAPDUMP_NO_PROFILE',
   INSPECTOR: 'ERR_RSHEAPDUMP_INSPECTOR',
   SNAPSHOT: 'ERR_RSHEAPDUMP_SNAPSHOT',
+  // A snapshot would not fit in the memory the process may still use (lib/headroom.js).
+  NO_HEADROOM: 'ERR_RSHEAPDUMP_NO_HEADROOM',
+  // watchHeap() while a heap watch runs.
+  WATCH_RUNNING: 'ERR_RSHEAPDUMP_WATCH_RUNNING',
   WORKER: 'ERR_RSHEAPDUMP_WORKER',
   EXITING: 'ERR_RSHEAPDUMP_EXITING',
   SINK: 'ERR_RSHEAPDUMP_SINK',

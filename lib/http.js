@@ -91,7 +91,9 @@ function createDebugHandler(options) {
       });
       fs.rm(file, { force: true }, () => {});
     } catch (err) {
-      if (!res.headersSent) send(res, 500, { error: err.message, code: err.code });
+      // 507 Insufficient Storage: the server cannot store what the request needs (the snapshot's memory).
+      if (!res.headersSent && err.code === 'ERR_RSHEAPDUMP_NO_HEADROOM') send(res, 507, { error: err.message, code: err.code, needed: err.needed, available: err.available, bound: err.bound });
+      else if (!res.headersSent) send(res, 500, { error: err.message, code: err.code });
       else res.destroy();
     } finally {
       running = false;

@@ -15,19 +15,23 @@ const DEFAULT_CPU_SIGNAL = 'SIGURG';
 const RESERVED = new Set(['SIGUSR1', 'SIGUSR2', 'SIGPROF', 'SIGKILL', 'SIGSTOP', 'SIGINT', 'SIGTERM', 'SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGABRT', 'SIGPIPE', 'SIGCHLD', 'SIGXFSZ']);
 
 /**
- * Parses NODE_HEAPDUMP_OPTIONS: a comma list of `signal`, `nosignal`, `gzip`, `dir=<path>`,
+ * Parses NODE_HEAPDUMP_OPTIONS: a comma list of `signal`, `nosignal`, `gzip`, `force`, `dir=<path>`, `watch=<percent>`,
  * `cpuprofile=<seconds>`, `cpusignal=<SIGNAME>`. Unknown words and bad values are reported as
  * heapdump reports unknown words, and ignored.
  */
 function parseOptions(text = '', warn = (w) => console.error('node-heapdump: unrecognized option:', w)) {
-  const opts = { signal: true, gzip: false, dir: undefined, cpuprofile: undefined, cpusignal: DEFAULT_CPU_SIGNAL };
+  const opts = { signal: true, gzip: false, force: false, watch: undefined, dir: undefined, cpuprofile: undefined, cpusignal: DEFAULT_CPU_SIGNAL };
   for (const word of text.split(/\s*,\s*/)) {
     const [key, value] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
     if (word === '') continue;
     else if (word === 'signal') opts.signal = true;
     else if (word === 'nosignal') opts.signal = false;
     else if (word === 'gzip') opts.gzip = true;
+    // Read where snapshots start (lib/headroom.js): take them even when they do not fit.
+    else if (word === 'force') opts.force = true;
     else if (key === 'dir' && value) opts.dir = value;
+    // The heap watch (lib/watch-heap.js), started by index.js.
+    else if (key === 'watch' && /^\d+$/.test(value ?? '') && Number(value) >= 1 && Number(value) <= 99) opts.watch = Number(value);
     else if (key === 'cpuprofile' && Number(value) > 0 && Number(value) <= 3600) opts.cpuprofile = Number(value);
     else if (key === 'cpusignal' && value && Object.hasOwn(os.constants.signals, value) && !RESERVED.has(value)) opts.cpusignal = value;
     else warn(word);

@@ -6,8 +6,9 @@ const path = require('node:path');
 const native = require('./native');
 const client = require('./client');
 const { invalidArgType, invalidArgValue } = require('./errors');
+const { checkHeadroom } = require('./headroom');
 
-const BOOLEAN_OPTIONS = ['captureNumericValue', 'exposeInternals'];
+const BOOLEAN_OPTIONS = ['captureNumericValue', 'exposeInternals', 'force'];
 
 /** heapdump's default name: heapdump-<hrtime ms>.<sub-ms ns>.heapsnapshot in the cwd. */
 function defaultFilename(ext = '.heapsnapshot') {
@@ -136,6 +137,7 @@ function writeSnapshot(...args) {
   let promise;
   try {
     const { file, level } = resolveTarget(filename, options);
+    checkHeadroom({ force: options.force });
     const sinkId = openSink(file, level);
     promise = client
       .request('snapshot', {

@@ -30,12 +30,34 @@ async function rightCalls(): Promise<void> {
   const paths = await view.retainerPaths(objects.rows[0].id, { limit: 0 });
   const closedCode: ErrorCode = codes.VIEW_CLOSED;
   view.close();
-  void [total, first, sameTotal, code, parse, self, retained, edge, paths.matched, view.indexesReady, closedCode];
+  await writeSnapshot('/tmp/y.heapsnapshot', { force: true });
+  const room = rsheapdump.memoryHeadroom();
+  const available: number | undefined = room?.available;
+  const bound: 'cgroup v2' | 'cgroup v1' | 'MemAvailable' | undefined = room?.bound;
+  const needed: number = rsheapdump.estimateSnapshotBytes();
+  try {
+    await writeSnapshot();
+  } catch (e) {
+    const err = e as RsheapdumpError;
+    if (err.code === codes.NO_HEADROOM) void [err.needed, err.available, err.bound];
+  }
+  const watch = await rsheapdump.watchHeap({ percent: 80, dir: '/tmp', keep: 2, gzip: true, samplingIntervalBytes: 1 << 20, onCapture: (c) => void (c.kind === 'heapprofile' ? c.file : c.needed) });
+  const kept: readonly string[] = watch.files;
+  await watch.stop();
+  void [total, first, sameTotal, code, parse, self, retained, edge, paths.matched, view.indexesReady, closedCode, available, bound, needed, kept];
 }
 
 function wrongCalls(): void {
   // @ts-expect-error gzip is a boolean or a level, not a string
   void writeSnapshot('x', { gzip: 'yes' });
+  // @ts-expect-error force is a boolean
+  void writeSnapshot('x', { force: 'yes' });
+  // @ts-expect-error memoryHeadroom takes no arguments
+  void rsheapdump.memoryHeadroom('/');
+  // @ts-expect-error percent is a number
+  void rsheapdump.watchHeap({ percent: '85' });
+  // @ts-expect-error the files are read-only
+  void rsheapdump.watchHeap().then((w) => w.files.push('x'));
   // @ts-expect-error the path is a string
   void analyzeSnapshot(42);
   // @ts-expect-error a limit is a number

@@ -242,6 +242,7 @@ module.exports = {
   cpuProfileFor,
   abandonAll,
   state,
+  writeJson,
   jobs: {
     cpuStart: (msg) => cpuStart({ intervalUs: msg.intervalUs, deoptimize: msg.deoptimize }),
     cpuStop: (msg) => cpuStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),

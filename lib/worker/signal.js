@@ -9,6 +9,7 @@ const { enqueue } = require('./queue');
 const { snapshot, snapshotByInterrupt, SNAPSHOT_WAITS_FOR_EVENT_LOOP } = require('./snapshot');
 const { mainLoopResponds } = require('./liveness');
 const { heapdumpName } = require('../names');
+const { checkMainThreadHeadroom } = require('./headroom');
 
 // Keeps the process alive until the file is complete; a failure is one line on stderr.
 function serve(what, work) {
@@ -25,6 +26,7 @@ function serve(what, work) {
 function takeSnapshot(config) {
   serve('snapshot', () =>
     enqueue(async () => {
+      await checkMainThreadHeadroom();
       const file = heapdumpName(config.dir, config.gzip ? '.heapsnapshot.gz' : '.heapsnapshot');
       const level = config.gzip ? 1 : undefined;
       // Plain files: V8's own writer, right where the app is (heapdump's behaviour: the file is

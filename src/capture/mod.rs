@@ -1,5 +1,6 @@
 //! Capturing: the file writer and the registry of open sinks the capture worker feeds.
 
+pub mod headroom;
 // Signals are POSIX: elsewhere (Windows) the same API refuses with a clear error, so a build
 // there compiles and fails nowhere silently; lib/signal.js does not ask for them on win32.
 #[cfg(unix)]

@@ -4,6 +4,7 @@
 pub mod capture;
 pub mod compare;
 pub mod error;
+pub mod headroom;
 pub mod profile;
 pub mod signal;
 pub mod snapshot;
