@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.SnapshotView = nativeBinding.SnapshotView
 module.exports.analyzeCpuProfile = nativeBinding.analyzeCpuProfile
 module.exports.analyzeCpuProfileSync = nativeBinding.analyzeCpuProfileSync
 module.exports.analyzeHeapProfile = nativeBinding.analyzeHeapProfile
@@ -850,5 +851,6 @@ module.exports.flameGraphSync = nativeBinding.flameGraphSync
 module.exports.foldProfile = nativeBinding.foldProfile
 module.exports.foldProfileSync = nativeBinding.foldProfileSync
 module.exports.memoryHeadroom = nativeBinding.memoryHeadroom
+module.exports.openSnapshot = nativeBinding.openSnapshot
 module.exports.retainerPaths = nativeBinding.retainerPaths
 module.exports.retainerPathsSync = nativeBinding.retainerPathsSync
