@@ -31,5 +31,7 @@ export const {
   startHeapSampling,
   stopHeapSampling,
   profile,
+  attach,
+  listNodeProcesses,
 } = cjs;
 export default cjs;
