@@ -350,28 +350,30 @@ test('the target exits during a snapshot: TARGET_EXITED, no file, no .partial fi
   assert.deepEqual(await session.detach(), { inspectorClosed: true });
 });
 
-test('Ctrl-C during a snapshot: exit 1 with ABORTED, the .partial file removed, the inspector closed', async (t) => {
-  const target = await startTarget(t, 'idle', { env: { EXTRA_OBJECTS: '150000' } });
-  const out = tmpdir();
-  let sent = false;
-  const r = await cli(['snapshot', String(target.pid), '--method', 'inspector', '-o', path.join(out, 'x.heapsnapshot')], {
-    onSpawn: (child) => {
-      const poll = setInterval(() => {
-        if (filesIn(out).some((f) => f.endsWith('.partial'))) {
-          clearInterval(poll);
-          child.kill('SIGINT');
-          sent = true;
-        }
-      }, 5);
-      child.on('close', () => clearInterval(poll));
-    },
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  test(`${sig} (Ctrl-C) during a snapshot: exit 1 with ABORTED, the .partial file removed, the inspector closed`, async (t) => {
+    const target = await startTarget(t, 'idle', { env: { EXTRA_OBJECTS: '150000' } });
+    const out = tmpdir();
+    let sent = false;
+    const r = await cli(['snapshot', String(target.pid), '--method', 'inspector', '-o', path.join(out, 'x.heapsnapshot')], {
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (filesIn(out).some((f) => f.endsWith('.partial'))) {
+            clearInterval(poll);
+            child.kill(sig);
+            sent = true;
+          }
+        }, 5);
+        child.on('close', () => clearInterval(poll));
+      },
+    });
+    assert.ok(sent, `${sig} was sent while the .partial file existed`);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /the heap snapshot was interrupted; nothing was written \[ERR_RSHEAPDUMP_ABORTED\]/);
+    assert.deepEqual(filesIn(out), []);
+    assertAliveAndClosed(target);
   });
-  assert.ok(sent, 'SIGINT was sent while the .partial file existed');
-  assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /the heap snapshot was interrupted; nothing was written \[ERR_RSHEAPDUMP_ABORTED\]/);
-  assert.deepEqual(filesIn(out), []);
-  assertAliveAndClosed(target);
-});
+}
 
 test('disk full: ENOSPC, no file left, the target unharmed', { skip: !IS_ROOT && 'mounting a small tmpfs needs root' }, async (t) => {
   const target = await startTarget(t, 'busy');
