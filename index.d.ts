@@ -453,13 +453,14 @@ export interface AttachSnapshotOptions {
   /** gzip level or on/off; default `true` (level 1). A `.gz` file name always means gzip. */
   gzip?: boolean | number
   /**
-   * `'inspector'`: V8 streams the snapshot over the protocol (progress reported); `'interrupt'`: V8's
-   * own writer runs in the target by interrupt, into a private temporary file, which is then copied.
-   * `'auto'` (default) uses `'interrupt'` only on Node 22+ when the main thread does not turn its event loop.
+   * `'interrupt'`: V8's own writer runs in the target by interrupt, into a private directory next to
+   * the output, and the file is then copied (compressed) into place: the shortest pause, also in a
+   * stuck main thread. `'inspector'`: V8 streams the snapshot over the protocol (V8's progress
+   * reported). `'auto'` (default): interrupt, or inspector when the target cannot create its file there.
    */
   method?: 'auto' | 'inspector' | 'interrupt'
   captureNumericValue?: boolean
-  /** V8's progress (inspector method) or bytes copied (interrupt method). */
+  /** V8's progress (inspector method); interrupt method: (bytes V8 has written, 0), then (bytes copied, total). */
   onProgress?: (done: number, total: number) => void
   /** Aborting abandons the snapshot: `ERR_RSHEAPDUMP_ABORTED`, no file, no `.partial` file. */
   signal?: AbortSignal

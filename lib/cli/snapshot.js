@@ -10,15 +10,17 @@ const summary = 'heap snapshot of a running Node process, by pid (nothing instal
 const usage = `Usage: rsheapdump snapshot <pid> [options]
 
 Attaches to the process (opening its inspector on 127.0.0.1 with SIGUSR1 if it is not open, and
-closing it afterwards), streams a heap snapshot of its main thread to disk and prints the file,
-its size and how long the process was paused. Ctrl-C abandons the snapshot (no file is left).
+closing it afterwards), writes a heap snapshot of its main thread and prints the file, its size
+and how long the process was paused. Ctrl-C abandons the snapshot (no file is left).
 
 Options:
   -o, --output FILE      where to write (default: Heap.<date>.<time>.<pid>.0.<n>.heapsnapshot.gz)
       --no-gzip          write plain JSON instead of gzip
-      --method M         'auto' (default), 'inspector' (V8 streams chunks over the protocol, with
-                         progress) or 'interrupt' (V8's own writer, run in the target by interrupt;
-                         auto uses it on Node 22+ when the main thread is stuck in a loop)
+      --method M         'interrupt': V8's own writer, run in the target by interrupt, into a
+                         private directory next to the output, then compressed into place (the
+                         shortest pause; works in a stuck main thread); 'inspector': V8 streams
+                         it over the protocol, with V8's progress; 'auto' (default): interrupt,
+                         or inspector when the target cannot write next to the output
 ${attachUsage}
   -h, --help             show this help
 `;
@@ -36,11 +38,18 @@ async function main(argv) {
   }
   return withTarget(pid, values, async (target, signal) => {
     const bar = progress(!values.json && process.stderr.isTTY);
+    // V8's progress (inspector method), or: bytes V8's own writer has written (total 0, its size
+    // is not known ahead), then the copy into the output (interrupt method).
+    let label = 'snapshot';
     const onProgress = (done, total) => {
-      const pct = total ? Math.floor((done / total) * 100) : 0;
+      if (!total) {
+        label = values['no-gzip'] ? 'copying' : 'compressing';
+        return bar.update(`snapshot: ${mb(done)} written by V8`);
+      }
+      const pct = Math.floor((done / total) * 100);
       const width = 30;
       const fill = Math.round((pct / 100) * width);
-      bar.update(`snapshot [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${pct}%`);
+      bar.update(`${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${pct}%`);
     };
     let out;
     try {
