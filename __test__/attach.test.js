@@ -431,3 +431,52 @@ test('a target that cannot write where the snapshot goes: auto falls back to the
   assert.deepEqual(filesIn(out), ['fb.heapsnapshot.gz']);
   assertAliveAndClosed(target);
 });
+
+test('Ctrl-C during profile <pid>: recording stops early and the profile is still written', async (t) => {
+  const target = await startTarget(t, 'busy');
+  const out = tmpdir();
+  const t0 = Date.now();
+  const r = await cli(['profile', String(target.pid), '-d', '60s', '-o', path.join(out, 'early.cpuprofile'), '--json'], {
+    onSpawn: (child) => {
+      // The output's .partial file is opened just before the recording starts.
+      const poll = setInterval(() => {
+        if (filesIn(out).length) {
+          clearInterval(poll);
+          setTimeout(() => child.kill('SIGINT'), 1000);
+        }
+      }, 10);
+      child.on('close', () => clearInterval(poll));
+    },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(Date.now() - t0 < 30_000, 'stopped long before the 60 s');
+  const res = JSON.parse(r.stdout);
+  assert.ok(res.durationMs >= 900 && res.durationMs < 30_000, `recorded ${res.durationMs} ms`);
+  const profile = JSON.parse(fs.readFileSync(res.path, 'utf8'));
+  assert.ok(profile.samples.length > 50);
+  assertAliveAndClosed(target);
+});
+
+test('the inspector endpoint SIGUSR1 opens, from the command line and NODE_OPTIONS', () => {
+  const { configuredEndpoint } = require('../lib/attach/inspector');
+  assert.deepEqual(configuredEndpoint(['node', 'app.js']), { host: '127.0.0.1', port: 9229 });
+  assert.deepEqual(configuredEndpoint(['node', '--inspect-port=9333', 'app.js']), { host: '127.0.0.1', port: 9333 });
+  assert.deepEqual(configuredEndpoint(['node', '--inspect-port', '0', 'app.js']), { host: '127.0.0.1', port: 0 });
+  assert.deepEqual(configuredEndpoint(['node', '--inspect=0.0.0.0:9230', 'app.js']), { host: '0.0.0.0', port: 9230 });
+  // The program's own arguments are not Node's.
+  assert.deepEqual(configuredEndpoint(['node', 'app.js', '--inspect-port=1']), { host: '127.0.0.1', port: 9229 });
+  assert.deepEqual(configuredEndpoint(['node', '-r', 'x', 'app.js', '--inspect=1']), { host: '127.0.0.1', port: 9229 });
+  assert.deepEqual(configuredEndpoint(['node', 'app.js'], '--max-old-space-size=100 --inspect-port=127.0.0.1:9444'), { host: '127.0.0.1', port: 9444 });
+  // The command line wins over NODE_OPTIONS.
+  assert.deepEqual(configuredEndpoint(['node', '--inspect-port=9555', 'app.js'], '--inspect-port=9444'), { host: '127.0.0.1', port: 9555 });
+});
+
+test('a target whose --inspect-port names another host is refused before any signal', async (t) => {
+  const target = await startTarget(t, 'busy', { execArgv: ['--inspect-port=0.0.0.0:0'] });
+  const r = await cli(['stack', String(target.pid)]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /would open its inspector on 0\.0\.0\.0:0 .*reachable from other machines; it was not signalled\. Fix: .*\[ERR_RSHEAPDUMP_NOT_LOOPBACK\]/);
+  await sleep(200);
+  assert.doesNotMatch(target.err(), /Debugger/);
+  assertAliveAndClosed(target);
+});
