@@ -510,6 +510,133 @@ export function profile<T>(fn: () => T | Promise<T>, options?: ProfileCallOption
 export function profile<T>(fn: () => T | Promise<T>, options: ProfileCallOptions & { kind: 'heap' }): Promise<{ result: T; profile: HeapProfile; file?: string }>
 // </profiles>
 
+// <attach>
+/** Options of {@link attach}. */
+export interface AttachOptions {
+  /** How long to wait for the inspector to open after SIGUSR1, and for its first answer (ms, default 5000). */
+  timeoutMs?: number
+  /** Aborting it while attach waits for the inspector rejects with `ERR_RSHEAPDUMP_ABORTED`. */
+  signal?: AbortSignal
+}
+
+/** Options of {@link AttachedProcess.writeSnapshot}. */
+export interface AttachSnapshotOptions {
+  /** gzip level or on/off; default `true` (level 1). A `.gz` file name always means gzip. */
+  gzip?: boolean | number
+  /**
+   * `'interrupt'`: V8's own writer runs in the target by interrupt, into a private directory next to
+   * the output, and the file is then copied (compressed) into place: the shortest pause, also in a
+   * stuck main thread. `'inspector'`: V8 streams the snapshot over the protocol (V8's progress
+   * reported). `'auto'` (default): interrupt, or inspector when the target cannot create its file there.
+   */
+  method?: 'auto' | 'inspector' | 'interrupt'
+  captureNumericValue?: boolean
+  /** V8's progress (inspector method); interrupt method: (bytes V8 has written, 0), then (bytes copied, total). */
+  onProgress?: (done: number, total: number) => void
+  /** Aborting abandons the snapshot: `ERR_RSHEAPDUMP_ABORTED`, no file, no `.partial` file. */
+  signal?: AbortSignal
+}
+
+/** Where a snapshot of another process went. */
+export interface AttachSnapshotResult {
+  path: string
+  bytes: number
+  rawBytes: number
+  /** How long the target's main thread was paused (interrupt method: measured in the target; inspector method: the command's round trip). */
+  pauseMs: number
+  method: 'inspector' | 'interrupt'
+}
+
+/** Options of {@link AttachedProcess.cpuProfile} and {@link AttachedProcess.heapProfile}. */
+export interface AttachProfileOptions {
+  /** How long to record (ms, default 10000). */
+  durationMs?: number
+  /** Default: Node's `CPU.<date>.<time>.<pid>.0.<n>.cpuprofile` / `Heap.….heapprofile` name, with the target's pid, in the cwd. */
+  filename?: string
+  gzip?: boolean | number
+  /** Aborting stops the recording early; the profile is still written. */
+  signal?: AbortSignal
+}
+
+/** A written profile of another process. */
+export interface AttachProfileResult {
+  path: string
+  bytes: number
+  rawBytes: number
+  durationMs: number
+}
+
+/** One frame of {@link AttachedProcess.stack}, innermost first. */
+export interface StackFrame {
+  functionName: string
+  typeName: string
+  methodName: string
+  url: string
+  line: number
+  column: number
+  native: boolean
+  constructor: boolean
+  async: boolean
+}
+
+/** A Chrome DevTools Protocol client (the WebSocket to the target's inspector). */
+export interface CdpClient {
+  /** Sends a command; resolves to its result, rejects with `ERR_RSHEAPDUMP_INSPECTOR` (protocol error) or `ERR_RSHEAPDUMP_DISCONNECTED`. */
+  post(method: string, params?: object): Promise<any>
+  /** Protocol events by method name, e.g. `'Debugger.paused'`; `'close'` when the connection is gone. */
+  on(event: string, listener: (params: any) => void): this
+  off(event: string, listener: (params: any) => void): this
+  readonly closed: boolean
+}
+
+/** A process {@link attach} is attached to. Call `detach()` when done. */
+export interface AttachedProcess {
+  readonly pid: number
+  /** The target's `process.version`. */
+  readonly nodeVersion: string
+  /** Where its inspector listens, and whether attach opened it (then `detach()` closes it). */
+  readonly inspector: { host: string; port: number; openedByAttach: boolean }
+  readonly cdp: CdpClient
+  /** Heap snapshot of the target's main thread (default name `Heap.<date>.<time>.<pid>.0.<n>.heapsnapshot.gz` in the cwd). */
+  writeSnapshot(filename?: string | null, options?: AttachSnapshotOptions): Promise<AttachSnapshotResult>
+  cpuProfile(options?: AttachProfileOptions & { intervalUs?: number }): Promise<AttachProfileResult>
+  /** `includeCollected` (default true): also samples of objects collected since (allocation sites, not only what is live). */
+  heapProfile(options?: AttachProfileOptions & { intervalBytes?: number; includeCollected?: boolean }): Promise<AttachProfileResult>
+  /** The main thread's JavaScript stack right now (read by interrupt, so also when stuck in a loop); `idle` when no JavaScript runs. */
+  stack(): Promise<{ frames: StackFrame[]; idle: boolean }>
+  /** Whether the target's event loop turns (an immediate runs within `ms`, default 500). */
+  loopTurns(ms?: number): Promise<boolean>
+  /** Ends the session; closes (and verifies closed) an inspector that attach opened. */
+  detach(options?: { timeoutMs?: number }): Promise<{ inspectorClosed: boolean }>
+}
+
+/**
+ * Attaches to a running Node process by pid (Linux), with nothing installed in it: opens its
+ * inspector on 127.0.0.1 with SIGUSR1 unless one is open, after checking that it is Node, ours to
+ * touch, in our network namespace and that the signal is safe. See README, "Diagnosing a running process".
+ */
+export function attach(pid: number, options?: AttachOptions): Promise<AttachedProcess>
+
+/** One Node process of {@link listNodeProcesses}. */
+export interface NodeProcessInfo {
+  pid: number
+  /** `null` when its binary cannot be run from here. */
+  nodeVersion: string | null
+  uptimeSeconds: number
+  rssBytes: number
+  /** Real user id. */
+  user: number
+  command: string
+  /** `'other'`: another network namespace (a container); its inspector is not looked for. */
+  namespace: 'same' | 'other'
+  /** The open inspector, or null. */
+  inspector: { host: string; port: number; address: string } | null
+}
+
+/** The Node processes this user can see (Linux), as `rsheapdump ps` lists them. */
+export function listNodeProcesses(): Promise<NodeProcessInfo[]>
+// </attach>
+
 /** Every `code` an rsheapdump error can carry besides Node's errno names (see README, Errors). */
 export declare const codes: {
   readonly INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE'
@@ -529,6 +656,18 @@ export declare const codes: {
   readonly SIGNAL: 'ERR_RSHEAPDUMP_SIGNAL'
   readonly THREAD: 'ERR_RSHEAPDUMP_THREAD'
   readonly UNSUPPORTED: 'ERR_RSHEAPDUMP_UNSUPPORTED'
+  readonly NO_SUCH_PROCESS: 'ERR_RSHEAPDUMP_NO_SUCH_PROCESS'
+  readonly NOT_PERMITTED: 'ERR_RSHEAPDUMP_NOT_PERMITTED'
+  readonly NOT_NODE: 'ERR_RSHEAPDUMP_NOT_NODE'
+  readonly NAMESPACE: 'ERR_RSHEAPDUMP_NAMESPACE'
+  readonly BUSY: 'ERR_RSHEAPDUMP_BUSY'
+  readonly SIGUSR1_DISABLED: 'ERR_RSHEAPDUMP_SIGUSR1_DISABLED'
+  readonly NOT_LOOPBACK: 'ERR_RSHEAPDUMP_NOT_LOOPBACK'
+  readonly PORT_TAKEN: 'ERR_RSHEAPDUMP_PORT_TAKEN'
+  readonly INSPECTOR_TIMEOUT: 'ERR_RSHEAPDUMP_INSPECTOR_TIMEOUT'
+  readonly TARGET_MISMATCH: 'ERR_RSHEAPDUMP_TARGET_MISMATCH'
+  readonly TARGET_EXITED: 'ERR_RSHEAPDUMP_TARGET_EXITED'
+  readonly DISCONNECTED: 'ERR_RSHEAPDUMP_DISCONNECTED'
   readonly PARSE: 'ERR_RSHEAPDUMP_PARSE'
   readonly NOT_A_PROFILE: 'ERR_RSHEAPDUMP_NOT_A_PROFILE'
   readonly INVALID_PROFILE: 'ERR_RSHEAPDUMP_INVALID_PROFILE'

@@ -23,6 +23,9 @@ module.exports = {
   startHeapSampling,
   stopHeapSampling,
   profile,
+  // Loaded on first use: nothing of it (nor its WebSocket client) is needed by an app that only captures itself.
+  attach: (...args) => require('./lib/attach').attach(...args),
+  listNodeProcesses: () => require('./lib/attach/ps').listNodeProcesses(),
 };
 
 // The V8 writer the capture worker calls by interrupt (signal snapshots of a stuck main thread).

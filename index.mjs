@@ -34,5 +34,7 @@ export const {
   startHeapSampling,
   stopHeapSampling,
   profile,
+  attach,
+  listNodeProcesses,
 } = cjs;
 export default cjs;

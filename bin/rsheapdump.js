@@ -25,12 +25,17 @@ const COMMANDS = {
   leaks: '../lib/cli/leaks.js',
   retainers: '../lib/cli/retainers.js',
   view: '../lib/cli/view.js',
+  ps: '../lib/cli/ps.js',
+  snapshot: '../lib/cli/snapshot.js',
+  profile: '../lib/cli/cpu-profile.js',
+  'heap-profile': '../lib/cli/heap-profile.js',
+  stack: '../lib/cli/stack.js',
 };
 
 function help() {
   const lines = ['Usage: rsheapdump <command> [options]', '', 'Commands:'];
   for (const [name, path] of Object.entries(COMMANDS)) {
-    lines.push(`  ${name.padEnd(10)} ${require(path).summary}`);
+    lines.push(`  ${name.padEnd(12)} ${require(path).summary}`);
   }
   lines.push('', "Run 'rsheapdump <command> --help' for a command's options.");
   return lines.join('\n');

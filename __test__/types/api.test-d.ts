@@ -44,7 +44,17 @@ async function rightCalls(): Promise<void> {
   const watch = await rsheapdump.watchHeap({ percent: 80, dir: '/tmp', keep: 2, gzip: true, samplingIntervalBytes: 1 << 20, onCapture: (c) => void (c.kind === 'heapprofile' ? c.file : c.needed) });
   const kept: readonly string[] = watch.files;
   await watch.stop();
-  void [total, first, sameTotal, code, parse, self, retained, edge, paths.matched, view.indexesReady, closedCode, available, bound, needed, kept];
+  const target = await rsheapdump.attach(1234, { timeoutMs: 2000 });
+  const snap = await target.writeSnapshot(null, { gzip: false, method: 'auto', onProgress: (done, all) => void [done, all] });
+  const pause: number = snap.pauseMs;
+  const prof = await target.cpuProfile({ durationMs: 1000, intervalUs: 500 });
+  const frames = await target.stack();
+  const fn: string | undefined = frames.frames[0]?.functionName;
+  const version: unknown = await target.cdp.post('Runtime.evaluate', { expression: 'process.version' });
+  const { inspectorClosed } = await target.detach();
+  const procs = await rsheapdump.listNodeProcesses();
+  const port: number | undefined = procs[0]?.inspector?.port;
+  void [total, first, sameTotal, code, parse, self, retained, edge, paths.matched, view.indexesReady, closedCode, available, bound, needed, kept, pause, prof.path, fn, version, inspectorClosed, port];
 }
 
 function wrongCalls(): void {
@@ -76,6 +86,12 @@ function wrongCalls(): void {
   void analyze.openSnapshot('x').then((v) => v.classes({ sort: 'size' }));
   // @ts-expect-error a node id is a number
   void analyze.openSnapshot('x').then((v) => v.node('@12'));
+  // @ts-expect-error a pid is a number
+  void rsheapdump.attach('1234');
+  // @ts-expect-error the snapshot method is one of three
+  void rsheapdump.attach(1).then((t) => t.writeSnapshot('x', { method: 'fast' }));
+  // @ts-expect-error a CPU profile's interval is intervalUs
+  void rsheapdump.attach(1).then((t) => t.cpuProfile({ intervalBytes: 10 }));
   // @ts-expect-error an ErrorCode is one of the codes
   const code: ErrorCode = 'ERR_SOMETHING_ELSE';
   void code;

@@ -156,4 +156,4 @@ async function main(argv) {
   return 0;
 }
 
-module.exports = { summary, usage, main, location };
+module.exports = { summary, usage, main, location, printBottomUp };

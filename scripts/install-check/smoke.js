@@ -32,6 +32,19 @@ globalThis.keep = Array.from({ length: 1234 }, () => new InstalledCheckThing());
     assert.equal(esm.analyzeSnapshot, require('rsheapdump/analyze').analyzeSnapshot);
     assert.equal((await import('rsheapdump')).writeSnapshot, rsheapdump.writeSnapshot);
     console.log('rsheapdump/analyze and the ESM entries: ok');
+    if (typeof rsheapdump.attach === 'function') {
+      // Attaching needs the bundled WebSocket client (ws) to resolve from the installed package.
+      const { spawn } = require('node:child_process');
+      const target = spawn(process.execPath, ['--inspect-port=0', '-e', 'setInterval(function installedLoop() {}, 5); console.log("ready")'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      try {
+        await new Promise((resolve) => target.stdout.once('data', resolve));
+        const out = JSON.parse(execFileSync(bin, ['stack', String(target.pid), '--json'], { encoding: 'utf8' }));
+        assert.equal(out.pid, target.pid);
+        console.log('rsheapdump stack <pid> (bin, bundled ws): ok');
+      } finally {
+        target.kill();
+      }
+    }
   } else {
     const bin = path.join(__dirname, 'node_modules', '.bin', 'rsheapdump');
     execFileSync(bin, ['--help'], { encoding: 'utf8' });
