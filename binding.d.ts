@@ -315,6 +315,18 @@ export interface SnapshotSummary {
   edgeCount: number
 }
 
+/** A stall event as the capture worker receives it. */
+export interface StallEvent {
+  /** `'start'` (detected), `'ongoing'` (still blocked) or `'end'` (the loop turned again). */
+  kind: string
+  /** Which stall (1, 2, ...); the events of one stall share it. */
+  id: number
+  /** When the loop last turned before the stall, in ms since the Unix epoch. */
+  startedAt: number
+  /** How long the loop has been (for `'end'`: was) blocked, in ms. */
+  durationMs: number
+}
+
 /**
  * Where a finished file went, as returned to JavaScript. (Still declared in binding.d.ts: napi-rs
  * cannot skip the declaration of a struct it converts; nothing public returns it.)

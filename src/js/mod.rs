@@ -7,4 +7,5 @@ pub mod error;
 pub mod profile;
 pub mod signal;
 pub mod snapshot;
+pub mod stall;
 pub mod task;
