@@ -325,6 +325,11 @@ export interface StallEvent {
   startedAt: number
   /** How long the loop has been (for `'end'`: was) blocked, in ms. */
   durationMs: number
+  /**
+   * The loop's turn count (see `stallLoopTurns`) when the event was made: during a stall it
+   * stays what it was when the loop stopped.
+   */
+  turns: number
 }
 
 /**

@@ -7,6 +7,7 @@ const { writeSnapshot } = require('./lib/snapshot');
 const { assertNoLeak } = require('./lib/assert-no-leak');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
+const { watchEventLoop, watchFromEnvironment } = require('./lib/stall/watch');
 
 module.exports = {
   ...analyze,
@@ -18,7 +19,9 @@ module.exports = {
   startHeapSampling,
   stopHeapSampling,
   profile,
+  watchEventLoop,
 };
 
 // heapdump's behaviour on require: SIGUSR2 writes a snapshot unless NODE_HEAPDUMP_OPTIONS=nosignal.
-require('./lib/signal').setup();
+// NODE_HEAPDUMP_OPTIONS=stall=<ms> also starts an event-loop stall watch.
+watchFromEnvironment(require('./lib/signal').setup());

@@ -30,5 +30,6 @@ export const {
   startHeapSampling,
   stopHeapSampling,
   profile,
+  watchEventLoop,
 } = cjs;
 export default cjs;

@@ -8,6 +8,8 @@ const codes = Object.freeze({
   INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
   INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE',
   OUT_OF_RANGE: 'ERR_OUT_OF_RANGE',
+  // A main-thread-only function called in a worker thread (Node's own code for that).
+  WORKER_UNSUPPORTED_OPERATION: 'ERR_WORKER_UNSUPPORTED_OPERATION',
   // An AbortSignal given in the options fired (err.name is 'AbortError', as Node's own).
   ABORT: 'ABORT_ERR',
   // Capture.
@@ -23,6 +25,7 @@ const codes = Object.freeze({
   THREAD: 'ERR_RSHEAPDUMP_THREAD',
   // The platform lacks what the call needs (POSIX signals on Windows).
   UNSUPPORTED: 'ERR_RSHEAPDUMP_UNSUPPORTED',
+  WATCH_RUNNING: 'ERR_RSHEAPDUMP_WATCH_RUNNING',
   // Analysis.
   PARSE: 'ERR_RSHEAPDUMP_PARSE',
   NOT_A_PROFILE: 'ERR_RSHEAPDUMP_NOT_A_PROFILE',

@@ -22,7 +22,11 @@ async function rightCalls(): Promise<void> {
     const err = e as RsheapdumpError;
     if (err.code === codes.UNRELATED_SNAPSHOTS) void err.message;
   }
-  void [total, first, sameTotal, code, parse, self];
+  const watch = rsheapdump.watchEventLoop({ thresholdMs: 200, onStall: (r) => void (r.blockedBy === 'gc' ? r.gcMs : r.stack?.[0]?.functionName) });
+  await watch.ready;
+  await watch.stop();
+  const running: 'ERR_RSHEAPDUMP_WATCH_RUNNING' = codes.WATCH_RUNNING;
+  void [total, first, sameTotal, code, parse, self, running];
 }
 
 function wrongCalls(): void {
@@ -42,6 +46,12 @@ function wrongCalls(): void {
   void codes.NO_SUCH_CODE;
   // @ts-expect-error capture is not part of rsheapdump/analyze
   void analyze.writeSnapshot;
+  // @ts-expect-error the threshold is a number of ms
+  rsheapdump.watchEventLoop({ thresholdMs: '100ms' });
+  // @ts-expect-error no such cause
+  rsheapdump.watchEventLoop({ onStall: (r) => r.blockedBy === 'timer' });
+  // @ts-expect-error the watch is not part of rsheapdump/analyze
+  void analyze.watchEventLoop;
   // @ts-expect-error an ErrorCode is one of the codes
   const code: ErrorCode = 'ERR_SOMETHING_ELSE';
   void code;

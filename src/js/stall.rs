@@ -27,6 +27,9 @@ pub struct StallEvent {
     pub started_at: f64,
     /// How long the loop has been (for `'end'`: was) blocked, in ms.
     pub duration_ms: f64,
+    /// The loop's turn count (see `stallLoopTurns`) when the event was made: during a stall it
+    /// stays what it was when the loop stopped.
+    pub turns: f64,
 }
 
 fn lock() -> std::sync::MutexGuard<'static, Option<Watchdog>> {
@@ -73,7 +76,7 @@ pub fn stall_watch_subscribe(callback: ThreadsafeFunction<StallEvent, (), StallE
     let slot = lock();
     let Some(wd) = slot.as_ref() else { return false };
     let clock = wd.clock();
-    wd.subscribe(Box::new(move |e| {
+    wd.subscribe(Box::new(move |e, turns| {
         let (kind, id, started, until) = match e {
             Event::Start { id, started, now } => ("start", id, started, now),
             Event::Ongoing { id, started, now } => ("ongoing", id, started, now),
@@ -84,10 +87,26 @@ pub fn stall_watch_subscribe(callback: ThreadsafeFunction<StallEvent, (), StallE
             id,
             started_at: clock.wall_ms(started),
             duration_ms: until.saturating_duration_since(started).as_secs_f64() * 1000.0,
+            turns: turns as f64,
         };
         callback.call(ev, ThreadsafeFunctionCallMode::NonBlocking);
     }));
     true
+}
+
+/// How many times the watched loop has answered the watchdog (`null` if no watch runs). The
+/// stack probe reads it on the main thread: unchanged since a stall's start means the loop had
+/// not turned yet when the stack was taken.
+#[napi(skip_typescript)]
+pub fn stall_loop_turns() -> Option<f64> {
+    lock().as_ref().map(|wd| wd.turns() as f64)
+}
+
+/// The main thread's total run-queue wait in ms (time it was ready to run but had no CPU), where
+/// the OS says (Linux); `null` elsewhere. The capture worker times its stack probe in loop time.
+#[napi(skip_typescript)]
+pub fn stall_main_wait_ms() -> Option<f64> {
+    crate::stall::watchdog::main_thread_runq_wait().map(|d| d.as_secs_f64() * 1000.0)
 }
 
 /// Stops the watchdog (joins its thread, which wakes at once). Does nothing if none runs.

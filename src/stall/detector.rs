@@ -8,7 +8,8 @@
 //! Loop time, not wall time: two corrections keep a descheduled process from looking stuck.
 //! - The watchdog's own lateness: a tick that comes much later than asked (the process was
 //!   stopped, the VM paused, the machine overloaded) says nothing about the loop, so the
-//!   measurement restarts from that tick instead of counting the gap.
+//!   measurement restarts from that tick instead of counting the gap, unless the main thread
+//!   was seen running through the gap (a long GC with all cores busy starves the watchdog too).
 //! - The main thread's run-queue wait (Linux: `/proc/self/task/<pid>/schedstat`): time the main
 //!   thread was ready but not given a CPU is not counted as blocked.
 
@@ -54,8 +55,17 @@ pub struct Tick {
     pub now: Instant,
     /// The outstanding ping was answered, at this time.
     pub answered: Option<Instant>,
-    /// The main thread's total run-queue wait so far, where the OS tells it.
-    pub runq_wait: Option<Duration>,
+    /// The main thread's total CPU time and run-queue wait so far, where the OS tells them.
+    pub sched: Option<Sched>,
+}
+
+/// The main thread's scheduler counters (Linux: `/proc/self/task/<pid>/schedstat`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sched {
+    /// Time on a CPU.
+    pub run: Duration,
+    /// Time ready to run, waiting for a CPU.
+    pub wait: Duration,
 }
 
 /// What the watchdog must do after a tick.
@@ -82,6 +92,8 @@ pub struct Detector {
     last_turn: Instant,
     /// The run-queue wait at `last_turn`.
     wait_at_turn: Duration,
+    /// The main thread's CPU time at the previous tick.
+    prev_run: Duration,
     outstanding: bool,
     stall: Option<Stall>,
     next_id: u32,
@@ -89,7 +101,7 @@ pub struct Detector {
 
 impl Detector {
     pub fn new(cfg: Config, now: Instant) -> Self {
-        Detector { cfg, prev_tick: now, last_turn: now, wait_at_turn: Duration::ZERO, outstanding: false, stall: None, next_id: 1 }
+        Detector { cfg, prev_tick: now, last_turn: now, wait_at_turn: Duration::ZERO, prev_run: Duration::ZERO, outstanding: false, stall: None, next_id: 1 }
     }
 
     /// The stall in progress: (id, when the loop last turned).
@@ -100,9 +112,14 @@ impl Detector {
     /// Advances the state by one tick.
     pub fn tick(&mut self, t: Tick) -> Actions {
         let mut out = Actions::default();
-        let wait = t.runq_wait.unwrap_or(Duration::ZERO);
-        let late = t.now.saturating_duration_since(self.prev_tick) > self.cfg.late();
+        let sched = t.sched.unwrap_or_default();
+        let wait = sched.wait;
+        let gap = t.now.saturating_duration_since(self.prev_tick);
+        // Seen running through a late tick's gap: the main thread was busy, not stopped.
+        let ran_through = t.sched.is_some() && sched.run.saturating_sub(self.prev_run) >= gap / 4;
+        let late = gap > self.cfg.late() && !ran_through;
         self.prev_tick = t.now;
+        self.prev_run = sched.run;
         if let Some(at) = t.answered {
             self.outstanding = false;
             if let Some(s) = self.stall.take() {
@@ -172,7 +189,7 @@ mod tests {
                 }
                 _ => None,
             };
-            let acts = d.tick(Tick { now: t0 + at, answered, runq_wait: waits(at) });
+            let acts = d.tick(Tick { now: t0 + at, answered, sched: waits(at).map(|wait| Sched { run: Duration::ZERO, wait }) });
             for e in acts.events {
                 events.push((at, e));
             }
@@ -235,19 +252,31 @@ mod tests {
         let t0 = Instant::now();
         let c = cfg();
         let mut d = Detector::new(c, t0);
-        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, runq_wait: None }).ping);
+        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, sched: None }).ping);
         // The process was stopped for 5 s: the ping is unanswered, but nothing is reported...
-        let a = d.tick(Tick { now: t0 + 5020 * MS, answered: None, runq_wait: None });
+        let a = d.tick(Tick { now: t0 + 5020 * MS, answered: None, sched: None });
         assert!(a.events.is_empty() && !a.ping);
         // ...until the loop stays silent for a threshold of watched time after it.
         let mut at = 5020;
         let mut first = None;
         while first.is_none() {
             at += 20;
-            let a = d.tick(Tick { now: t0 + at * MS, answered: None, runq_wait: None });
+            let a = d.tick(Tick { now: t0 + at * MS, answered: None, sched: None });
             first = a.events.first().copied();
         }
         assert!(matches!(first, Some(Event::Start { started, .. }) if started == t0 + 5020 * MS));
         assert_eq!(at, 5120);
+    }
+
+    #[test]
+    fn a_late_tick_counts_when_the_main_thread_ran_through_it() {
+        // A long GC with every core busy: the watchdog ticks late, but the main thread was on a
+        // CPU the whole time, so the gap is blocked time.
+        let t0 = Instant::now();
+        let mut d = Detector::new(cfg(), t0);
+        let sched = |run_ms: u32| Some(Sched { run: run_ms * MS, wait: Duration::ZERO });
+        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, sched: sched(20) }).ping);
+        let a = d.tick(Tick { now: t0 + 400 * MS, answered: None, sched: sched(390) });
+        assert!(matches!(a.events[..], [Event::Start { started, .. }] if started == t0), "{a:?}");
     }
 }

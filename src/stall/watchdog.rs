@@ -10,10 +10,11 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::detector::{Config, Detector, Event, Tick};
+use super::detector::{Config, Detector, Event, Sched, Tick};
 
-/// Called with each event, on the watchdog thread.
-pub type Subscriber = Box<dyn FnMut(Event) + Send>;
+/// Called with each event and the number of the last ping the loop answered (which does not
+/// change while the loop is stuck), on the watchdog thread.
+pub type Subscriber = Box<dyn FnMut(Event, u64) + Send>;
 /// Queues ping `seq` on the loop; false when the loop is gone (the thread then ends).
 pub type Ping = Box<dyn FnMut(u64) -> bool + Send>;
 
@@ -91,9 +92,14 @@ impl Watchdog {
     pub fn subscribe(&self, mut f: Subscriber) {
         let mut sub = lock(&self.shared.subscriber);
         if let Some((id, started)) = *lock(&self.shared.current) {
-            f(Event::Start { id, started, now: Instant::now() });
+            f(Event::Start { id, started, now: Instant::now() }, self.turns());
         }
         *sub = Some(f);
+    }
+
+    /// The number of the last ping the loop answered: it grows while the loop turns.
+    pub fn turns(&self) -> u64 {
+        self.shared.ack_seq.load(Ordering::Acquire)
     }
 
     /// Stops and joins the thread (it wakes at once); the subscriber and the ping are dropped.
@@ -139,7 +145,7 @@ fn run(s: Arc<Shared>, cfg: Config, mut ping: Ping) {
         if answered.is_some() {
             sent = None;
         }
-        let acts = det.tick(Tick { now, answered, runq_wait: runq.read() });
+        let acts = det.tick(Tick { now, answered, sched: runq.read() });
         if acts.ping {
             seq += 1;
             if !ping(seq) {
@@ -150,15 +156,22 @@ fn run(s: Arc<Shared>, cfg: Config, mut ping: Ping) {
         *lock(&s.current) = det.current();
         if !acts.events.is_empty() {
             if let Some(f) = lock(&s.subscriber).as_mut() {
+                let turns = s.ack_seq.load(Ordering::Acquire);
                 for e in acts.events {
-                    f(e);
+                    f(e, turns);
                 }
             }
         }
     }
 }
 
-/// The main thread's cumulative run-queue wait, from `/proc/self/task/<pid>/schedstat` (the
+/// The main thread's run-queue wait so far (Linux; `None` elsewhere): a caller that times
+/// something on the main thread subtracts it, as the detector does.
+pub fn main_thread_runq_wait() -> Option<Duration> {
+    RunQueue::open().read().map(|s| s.wait)
+}
+
+/// The main thread's CPU time and run-queue wait, from `/proc/self/task/<pid>/schedstat` (the
 /// main thread's tid is the pid). Elsewhere, or if the file is missing, `None`.
 struct RunQueue {
     #[cfg(target_os = "linux")]
@@ -176,15 +189,17 @@ impl RunQueue {
         RunQueue {}
     }
 
-    fn read(&mut self) -> Option<Duration> {
+    fn read(&mut self) -> Option<Sched> {
         #[cfg(target_os = "linux")]
         {
             use std::os::unix::fs::FileExt;
             let mut buf = [0u8; 96];
             let n = self.file.as_ref()?.read_at(&mut buf, 0).ok()?;
             let text = std::str::from_utf8(&buf[..n]).ok()?;
-            let wait: u64 = text.split_ascii_whitespace().nth(1)?.parse().ok()?;
-            Some(Duration::from_nanos(wait))
+            let mut fields = text.split_ascii_whitespace().map(|f| f.parse::<u64>().ok());
+            let run = fields.next()??;
+            let wait = fields.next()??;
+            Some(Sched { run: Duration::from_nanos(run), wait: Duration::from_nanos(wait) })
         }
         #[cfg(not(target_os = "linux"))]
         None
@@ -220,7 +235,7 @@ mod tests {
             }
         });
         let (ev_tx, ev_rx) = mpsc::channel();
-        wd.subscribe(Box::new(move |e| {
+        wd.subscribe(Box::new(move |e, _| {
             let _ = ev_tx.send(e);
         }));
         std::thread::sleep(Duration::from_millis(150));
