@@ -21,6 +21,8 @@ const { formatReport } = require('./format');
 const FAST_PROBE_MS = 50;
 // How long the end of a stall waits for a stack or profile still on its way.
 const SETTLE_MS = 2000;
+// The longest our own profile stop may hold the main thread without being reported.
+const QUIET_MS = 2000;
 // Functions in a report's `top`.
 const TOP = 5;
 
@@ -77,7 +79,15 @@ function finishProfile(st) {
   clearTimeout(st.cap);
   st.profileDone = (async () => {
     if (!(await st.profiling)) return null;
-    const profile = await stopProfile(post);
+    // Stopping joins V8's sampler thread on the main thread, which can take long when that
+    // thread waits for a CPU: our own pause, not the app's stall.
+    native.stallWatchQuiet(QUIET_MS);
+    let profile;
+    try {
+      profile = await stopProfile(post);
+    } finally {
+      native.stallWatchQuiet(0);
+    }
     const file = require('../profile').diagnosticFilename('CPU', 'cpuprofile', config.dir);
     const sinkId = native.sinkOpen(file);
     try {

@@ -102,6 +102,15 @@ pub fn stall_loop_turns() -> Option<f64> {
     lock().as_ref().map(|wd| wd.turns() as f64)
 }
 
+/// rsheapdump is about to hold the main thread for up to `ms` (0: it no longer does): the watch
+/// does not report that pause as a stall (unless a stall is already in progress).
+#[napi(skip_typescript)]
+pub fn stall_watch_quiet(ms: u32) {
+    if let Some(wd) = lock().as_ref() {
+        wd.quiet_for(Duration::from_millis(ms.into()));
+    }
+}
+
 /// The main thread's total run-queue wait in ms (time it was ready to run but had no CPU), where
 /// the OS says (Linux); `null` elsewhere. The capture worker times its stack probe in loop time.
 #[napi(skip_typescript)]

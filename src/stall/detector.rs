@@ -57,6 +57,10 @@ pub struct Tick {
     pub answered: Option<Instant>,
     /// The main thread's total CPU time and run-queue wait so far, where the OS tells them.
     pub sched: Option<Sched>,
+    /// rsheapdump itself is holding the main thread (stopping a stall's profile: V8 joins its
+    /// sampler thread there, which takes long when that thread waits for a CPU): outside a
+    /// stall, the measurement restarts at each such tick instead of reporting our own pause.
+    pub quiet: bool,
 }
 
 /// The main thread's scheduler counters (Linux: `/proc/self/task/<pid>/schedstat`).
@@ -128,7 +132,7 @@ impl Detector {
             self.last_turn = at;
             self.wait_at_turn = wait;
         }
-        if late && self.stall.is_none() {
+        if (late || t.quiet) && self.stall.is_none() {
             // The gap is the scheduler's, not the loop's: measure again from here.
             self.last_turn = t.now;
             self.wait_at_turn = wait;
@@ -189,7 +193,7 @@ mod tests {
                 }
                 _ => None,
             };
-            let acts = d.tick(Tick { now: t0 + at, answered, sched: waits(at).map(|wait| Sched { run: Duration::ZERO, wait }) });
+            let acts = d.tick(Tick { now: t0 + at, answered, sched: waits(at).map(|wait| Sched { run: Duration::ZERO, wait }), quiet: false });
             for e in acts.events {
                 events.push((at, e));
             }
@@ -252,20 +256,37 @@ mod tests {
         let t0 = Instant::now();
         let c = cfg();
         let mut d = Detector::new(c, t0);
-        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, sched: None }).ping);
+        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, sched: None, quiet: false }).ping);
         // The process was stopped for 5 s: the ping is unanswered, but nothing is reported...
-        let a = d.tick(Tick { now: t0 + 5020 * MS, answered: None, sched: None });
+        let a = d.tick(Tick { now: t0 + 5020 * MS, answered: None, sched: None, quiet: false });
         assert!(a.events.is_empty() && !a.ping);
         // ...until the loop stays silent for a threshold of watched time after it.
         let mut at = 5020;
         let mut first = None;
         while first.is_none() {
             at += 20;
-            let a = d.tick(Tick { now: t0 + at * MS, answered: None, sched: None });
+            let a = d.tick(Tick { now: t0 + at * MS, answered: None, sched: None, quiet: false });
             first = a.events.first().copied();
         }
         assert!(matches!(first, Some(Event::Start { started, .. }) if started == t0 + 5020 * MS));
         assert_eq!(at, 5120);
+    }
+
+    #[test]
+    fn quiet_ticks_are_not_counted() {
+        let t0 = Instant::now();
+        let mut d = Detector::new(cfg(), t0);
+        let tick = |d: &mut Detector, ms: u32, quiet: bool| d.tick(Tick { now: t0 + ms * MS, answered: None, sched: None, quiet });
+        assert!(tick(&mut d, 20, false).ping);
+        // rsheapdump holds the loop from 40 to 300 ms: nothing is reported...
+        for ms in (40..=300).step_by(20) {
+            assert!(tick(&mut d, ms, true).events.is_empty());
+        }
+        // ...and the loop, still silent afterwards, is a stall a threshold after the quiet ended.
+        for ms in (320..=380).step_by(20) {
+            assert!(tick(&mut d, ms, false).events.is_empty());
+        }
+        assert!(matches!(tick(&mut d, 400, false).events[..], [Event::Start { started, .. }] if started == t0 + 300 * MS));
     }
 
     #[test]
@@ -275,8 +296,8 @@ mod tests {
         let t0 = Instant::now();
         let mut d = Detector::new(cfg(), t0);
         let sched = |run_ms: u32| Some(Sched { run: run_ms * MS, wait: Duration::ZERO });
-        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, sched: sched(20) }).ping);
-        let a = d.tick(Tick { now: t0 + 400 * MS, answered: None, sched: sched(390) });
+        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, sched: sched(20), quiet: false }).ping);
+        let a = d.tick(Tick { now: t0 + 400 * MS, answered: None, sched: sched(390), quiet: false });
         assert!(matches!(a.events[..], [Event::Start { started, .. }] if started == t0), "{a:?}");
     }
 }

@@ -23,6 +23,8 @@ struct Shared {
     wall_epoch_ms: f64,
     ack_seq: AtomicU64,
     ack_nanos: AtomicU64,
+    /// Until when (nanos since `epoch`) rsheapdump holds the main thread on purpose.
+    quiet_until: AtomicU64,
     stop: Mutex<bool>,
     wake: Condvar,
     subscriber: Mutex<Option<Subscriber>>,
@@ -72,6 +74,7 @@ impl Watchdog {
             wall_epoch_ms,
             ack_seq: AtomicU64::new(0),
             ack_nanos: AtomicU64::new(0),
+            quiet_until: AtomicU64::new(0),
             stop: Mutex::new(false),
             wake: Condvar::new(),
             subscriber: Mutex::new(None),
@@ -95,6 +98,14 @@ impl Watchdog {
             f(Event::Start { id, started, now: Instant::now() }, self.turns());
         }
         *sub = Some(f);
+    }
+
+    /// rsheapdump will hold the main thread for up to `d` from now (zero: no longer): see
+    /// [`Tick::quiet`](super::detector::Tick::quiet). A deadline, so a holder that dies cannot
+    /// silence the watch for good.
+    pub fn quiet_for(&self, d: Duration) {
+        let until = if d.is_zero() { 0 } else { (self.shared.epoch.elapsed() + d).as_nanos() as u64 };
+        self.shared.quiet_until.store(until, Ordering::Release);
     }
 
     /// The number of the last ping the loop answered: it grows while the loop turns.
@@ -145,7 +156,8 @@ fn run(s: Arc<Shared>, cfg: Config, mut ping: Ping) {
         if answered.is_some() {
             sent = None;
         }
-        let acts = det.tick(Tick { now, answered, sched: runq.read() });
+        let quiet = now.saturating_duration_since(s.epoch).as_nanos() < u128::from(s.quiet_until.load(Ordering::Acquire));
+        let acts = det.tick(Tick { now, answered, sched: runq.read(), quiet });
         if acts.ping {
             seq += 1;
             if !ping(seq) {
