@@ -636,12 +636,83 @@ export interface NodeProcessInfo {
 /** The Node processes this user can see (Linux), as `rsheapdump ps` lists them. */
 export function listNodeProcesses(): Promise<NodeProcessInfo[]>
 // </attach>
+// <stalls>
+/** Options of {@link watchEventLoop}. */
+export interface WatchEventLoopOptions {
+  /** A stall is the loop not turning for this long (loop time: waiting for a CPU does not count). Integer 10..3,600,000; default 100. */
+  thresholdMs?: number
+  /** Record a CPU profile from detection until the loop turns (default `true`), written to `dir`. */
+  profile?: boolean
+  /** The longest such profile, in ms (100..600,000; default 10,000): a longer stall's profile is written at this point. */
+  profileMaxMs?: number
+  /** The profile's sampling interval in µs (10..1,000,000; default 1000). */
+  samplingIntervalUs?: number
+  /** While a stall lasts, at most one stderr report per this many ms (100..3,600,000; default 10,000). */
+  intervalMs?: number
+  /** Where profiles go (default: the cwd); must be a writable directory. */
+  dir?: string
+  /** Called on the main thread once per stall, when it ends. */
+  onStall?: (report: StallReport) => void
+  /** One line per report on stderr, also while a stall lasts (default: `true` when there is no `onStall`). */
+  stderr?: boolean
+}
+
+/** A frame of the blocked main thread's JavaScript stack. */
+export interface StallFrame {
+  functionName: string
+  /** File path (CommonJS), URL (ESM) or `node:` name; empty for native frames. */
+  url: string
+  /** 1-based, as in stack traces. */
+  line: number
+  column: number
+  /** A caller awaiting this frame (V8's async stack trace). */
+  async: boolean
+}
+
+/** One stall, reported when the loop turns again. */
+export interface StallReport {
+  /** When the loop last turned before the stall (ms since the Unix epoch). */
+  startedAt: number
+  /** How long the loop did not turn, in ms (wall clock; within one tick, a fifth of the threshold, of the truth). */
+  durationMs: number
+  /** `'javascript'`: JavaScript ran (the stack is where); `'gc'`: at least half of it was GC; `'native'`: a native call (the stack is its caller); `'unknown'`: it ended before a stack could be taken. */
+  blockedBy: 'javascript' | 'gc' | 'native' | 'unknown'
+  /** GC pause time within the stall, in ms. */
+  gcMs: number
+  /** The main thread's stack while it was blocked (innermost first), or null. */
+  stack: StallFrame[] | null
+  /** The `.cpuprofile` recorded from detection to the end (with `profile`). */
+  profile?: string
+  /** The profile's hottest functions by self time. */
+  top?: { functionName: string; url: string; line: number; column: number; selfMs: number; selfPercent: number }[]
+  /** Why there is no profile, if one was asked for. */
+  profileError?: string
+}
+
+/** What {@link watchEventLoop} returns. */
+export interface EventLoopWatch {
+  readonly thresholdMs: number
+  /** Resolves once stacks and profiles can be taken (the capture worker is set up); stalls are detected from the start. */
+  readonly ready: Promise<void>
+  /** Stops the watch (a stall in progress is not reported); idempotent: every call returns the same promise. */
+  stop(): Promise<void>
+}
+
+/**
+ * Watches the main thread's event loop from a native thread: when it has not turned for
+ * `thresholdMs`, the stuck thread's stack is taken (and a CPU profile recorded) while it is still
+ * stuck. Never keeps the process alive. Throws `ERR_RSHEAPDUMP_WATCH_RUNNING` while a watch runs
+ * (also one from `NODE_HEAPDUMP_OPTIONS=stall=<ms>`), `ERR_WORKER_UNSUPPORTED_OPERATION` in a worker thread.
+ */
+export function watchEventLoop(options?: WatchEventLoopOptions): EventLoopWatch
+// </stalls>
 
 /** Every `code` an rsheapdump error can carry besides Node's errno names (see README, Errors). */
 export declare const codes: {
   readonly INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE'
   readonly INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE'
   readonly OUT_OF_RANGE: 'ERR_OUT_OF_RANGE'
+  readonly WORKER_UNSUPPORTED_OPERATION: 'ERR_WORKER_UNSUPPORTED_OPERATION'
   readonly ABORT: 'ABORT_ERR'
   readonly PROFILE_RUNNING: 'ERR_RSHEAPDUMP_PROFILE_RUNNING'
   readonly NO_PROFILE: 'ERR_RSHEAPDUMP_NO_PROFILE'

@@ -9,6 +9,7 @@ const { watchHeap } = require('./lib/watch-heap');
 const { assertNoLeak } = require('./lib/assert-no-leak');
 const { createDebugHandler } = require('./lib/http');
 const { startCpuProfile, stopCpuProfile, startHeapSampling, stopHeapSampling, profile } = require('./lib/profile');
+const { watchEventLoop, watchFromEnvironment } = require('./lib/stall/watch');
 
 module.exports = {
   ...analyze,
@@ -26,10 +27,14 @@ module.exports = {
   // Loaded on first use: nothing of it (nor its WebSocket client) is needed by an app that only captures itself.
   attach: (...args) => require('./lib/attach').attach(...args),
   listNodeProcesses: () => require('./lib/attach/ps').listNodeProcesses(),
+  watchEventLoop,
 };
 
 // The V8 writer the capture worker calls by interrupt (signal snapshots of a stuck main thread).
 require('./lib/interrupt-writer').install();
 
 // heapdump's behaviour on require: SIGUSR2 writes a snapshot unless NODE_HEAPDUMP_OPTIONS=nosignal.
-require('./lib/watch-heap').watchFromEnv(require('./lib/signal').setup());
+// NODE_HEAPDUMP_OPTIONS=watch=<percent> starts the heap watch, stall=<ms> an event-loop stall watch.
+const envOptions = require('./lib/signal').setup();
+require('./lib/watch-heap').watchFromEnv(envOptions);
+watchFromEnvironment(envOptions);

@@ -36,5 +36,6 @@ export const {
   profile,
   attach,
   listNodeProcesses,
+  watchEventLoop,
 } = cjs;
 export default cjs;

@@ -16,6 +16,8 @@ const JOBS = {
   heapStop: require('./worker/profile').jobs.heapStop,
   cpuProfileFor: require('./worker/profile').jobs.cpuProfileFor,
   ...require('./worker/watch').jobs,
+  stallWatch: (msg) => require('./stall/worker').watch(msg.config),
+  stallUnwatch: () => require('./stall/worker').close(),
 };
 
 // The app is exiting and waits (bounded) on msg.flag: drop profiles, disconnect, wake it.
@@ -24,6 +26,7 @@ async function onAppExit(flag) {
     await require('./worker/profile').abandonAll();
   } finally {
     require('./worker/session').disconnect();
+    require('./stall/worker').close();
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
   }

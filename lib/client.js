@@ -33,6 +33,8 @@ function settle(id, fn) {
 function onMessage(msg) {
   // The worker asks whether this thread's event loop still turns (lib/worker/liveness.js).
   if (msg.type === 'ping') return worker && worker.postMessage({ type: 'pong', id: msg.id });
+  // A stall report (lib/stall/worker.js): the loop turns again.
+  if (msg.type === 'stall') return require('./stall/watch').onReport(msg.report);
   if (msg.type === 'busy') {
     busy++;
     sessionUsed = true;

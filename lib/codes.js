@@ -8,6 +8,8 @@ const codes = Object.freeze({
   INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
   INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE',
   OUT_OF_RANGE: 'ERR_OUT_OF_RANGE',
+  // A main-thread-only function called in a worker thread (Node's own code for that).
+  WORKER_UNSUPPORTED_OPERATION: 'ERR_WORKER_UNSUPPORTED_OPERATION',
   // An AbortSignal given in the options fired (err.name is 'AbortError', as Node's own).
   ABORT: 'ABORT_ERR',
   // Capture.
@@ -17,7 +19,7 @@ const codes = Object.freeze({
   SNAPSHOT: 'ERR_RSHEAPDUMP_SNAPSHOT',
   // A snapshot would not fit in the memory the process may still use (lib/headroom.js).
   NO_HEADROOM: 'ERR_RSHEAPDUMP_NO_HEADROOM',
-  // watchHeap() while a heap watch runs.
+  // watchHeap() while a heap watch runs, watchEventLoop() while a stall watch runs.
   WATCH_RUNNING: 'ERR_RSHEAPDUMP_WATCH_RUNNING',
   WORKER: 'ERR_RSHEAPDUMP_WORKER',
   EXITING: 'ERR_RSHEAPDUMP_EXITING',

@@ -16,7 +16,7 @@ const RESERVED = new Set(['SIGUSR1', 'SIGUSR2', 'SIGPROF', 'SIGKILL', 'SIGSTOP',
 
 /**
  * Parses NODE_HEAPDUMP_OPTIONS: a comma list of `signal`, `nosignal`, `gzip`, `force`, `dir=<path>`, `watch=<percent>`,
- * `cpuprofile=<seconds>`, `cpusignal=<SIGNAME>`. Unknown words and bad values are reported as
+ * `cpuprofile=<seconds>`, `cpusignal=<SIGNAME>`, `stall=<ms>` (lib/stall/watch.js). Unknown words and bad values are reported as
  * heapdump reports unknown words, and ignored.
  */
 function parseOptions(text = '', warn = (w) => console.error('node-heapdump: unrecognized option:', w)) {
@@ -33,6 +33,7 @@ function parseOptions(text = '', warn = (w) => console.error('node-heapdump: unr
     // The heap watch (lib/watch-heap.js), started by index.js.
     else if (key === 'watch' && /^\d+$/.test(value ?? '') && Number(value) >= 1 && Number(value) <= 99) opts.watch = Number(value);
     else if (key === 'cpuprofile' && Number(value) > 0 && Number(value) <= 3600) opts.cpuprofile = Number(value);
+    else if (key === 'stall' && Number.isInteger(Number(value)) && Number(value) >= 10 && Number(value) <= 3_600_000) opts.stall = Number(value);
     else if (key === 'cpusignal' && value && Object.hasOwn(os.constants.signals, value) && !RESERVED.has(value)) opts.cpusignal = value;
     else warn(word);
   }

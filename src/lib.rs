@@ -8,6 +8,7 @@ pub(crate) mod capture;
 pub(crate) mod error;
 pub(crate) mod profile;
 pub(crate) mod snapshot;
+pub(crate) mod stall;
 /// For the fuzz crate (fuzz/) and benches/ only; not an API: the crate's modules are private.
 #[doc(hidden)]
 pub mod internals {

@@ -54,7 +54,11 @@ async function rightCalls(): Promise<void> {
   const { inspectorClosed } = await target.detach();
   const procs = await rsheapdump.listNodeProcesses();
   const port: number | undefined = procs[0]?.inspector?.port;
-  void [total, first, sameTotal, code, parse, self, retained, edge, paths.matched, view.indexesReady, closedCode, available, bound, needed, kept, pause, prof.path, fn, version, inspectorClosed, port];
+  const stalls = rsheapdump.watchEventLoop({ thresholdMs: 200, onStall: (r) => void (r.blockedBy === 'gc' ? r.gcMs : r.stack?.[0]?.functionName) });
+  await stalls.ready;
+  await stalls.stop();
+  const running: 'ERR_RSHEAPDUMP_WATCH_RUNNING' = codes.WATCH_RUNNING;
+  void [total, first, sameTotal, code, parse, self, retained, edge, paths.matched, view.indexesReady, closedCode, available, bound, needed, kept, pause, prof.path, fn, version, inspectorClosed, port, running];
 }
 
 function wrongCalls(): void {
@@ -92,6 +96,12 @@ function wrongCalls(): void {
   void rsheapdump.attach(1).then((t) => t.writeSnapshot('x', { method: 'fast' }));
   // @ts-expect-error a CPU profile's interval is intervalUs
   void rsheapdump.attach(1).then((t) => t.cpuProfile({ intervalBytes: 10 }));
+  // @ts-expect-error the threshold is a number of ms
+  rsheapdump.watchEventLoop({ thresholdMs: '100ms' });
+  // @ts-expect-error no such cause
+  rsheapdump.watchEventLoop({ onStall: (r) => r.blockedBy === 'timer' });
+  // @ts-expect-error the watch is not part of rsheapdump/analyze
+  void analyze.watchEventLoop;
   // @ts-expect-error an ErrorCode is one of the codes
   const code: ErrorCode = 'ERR_SOMETHING_ELSE';
   void code;

@@ -8,5 +8,6 @@ pub mod headroom;
 pub mod profile;
 pub mod signal;
 pub mod snapshot;
+pub mod stall;
 pub mod task;
 pub mod view;
