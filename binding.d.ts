@@ -9,6 +9,37 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** An open snapshot (from `openSnapshot`): paged queries answered from memory. */
+export declare class SnapshotView {
+  /** The Summary and Statistics (what `analyzeSnapshot` resolves to). */
+  summary(): SnapshotSummary
+  /**
+   * A page of Summary rows: `sort` is `index`, `name`, `distance`, `count`, `shallowSize` or
+   * `retainedSize`; `filter` keeps names containing it (case-insensitive).
+   */
+  classes(sort: string, descending: boolean, filter: string, offset: number, limit: number): Promise<ViewClassPage>
+  /** A page of the objects of Summary row `index`, largest retained size first. */
+  objects(index: number, offset: number, limit: number): Promise<ViewNodePage>
+  /** The object with node id `id`. */
+  node(id: number): Promise<ViewNode>
+  /** A page of the edges into object `id`, nearest retainer first (weak ones included). */
+  retainers(id: number, offset: number, limit: number): Promise<ViewEdgePage>
+  /** A page of object `id`'s outgoing edges, in snapshot order. */
+  references(id: number, offset: number, limit: number): Promise<ViewEdgePage>
+  /**
+   * Shortest paths from the roots through each strong retainer of `id`, nearest first (the
+   * same as `retainerPaths(file, { id })`); at most `limit` (0: all).
+   */
+  retainerPaths(id: number, limit: number): Promise<RetainerPaths>
+  /** Whether the background indexes are built (queries before that wait for them). */
+  indexesReady(): boolean
+  /**
+   * Stops the background index builder, waits for it, and lets the memory go once queries
+   * in flight end. Later queries reject with `ERR_RSHEAPDUMP_VIEW_CLOSED`.
+   */
+  close(): void
+}
+
 /** Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree. */
 export declare function analyzeCpuProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
 
@@ -124,6 +155,28 @@ export interface LeakReport {
   /** Nodes in the baseline, target and final snapshots. */
   nodeCounts: Array<number>
 }
+
+/** Reads the memory bounds of this process (cgroup v2, cgroup v1, `/proc/meminfo`). */
+export declare function memoryHeadroom(): MemoryHeadroom | null
+
+/** What this process may still allocate before the kernel kills it (Linux; `null` elsewhere). */
+export interface MemoryHeadroom {
+  /** Bytes that can still be used: the smallest of the bounds. */
+  available: number
+  /** The bound that gave `available`. */
+  bound: 'cgroup v2' | 'cgroup v1' | 'MemAvailable'
+  /** The tightest memory cgroup limit in bytes, if the process has one. */
+  cgroupLimit?: number
+  /** That cgroup's usage in bytes, less its inactive page cache. */
+  cgroupUsed?: number
+  /** The cgroup directory that holds that limit. */
+  cgroupPath?: string
+  /** The machine's `MemAvailable` in bytes. */
+  memAvailable?: number
+}
+
+/** Parses and analyzes a snapshot off the event loop and keeps it open for queries. */
+export declare function openSnapshot(path: string, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<SnapshotView>
 
 /** What `analyzeCpuProfile` / `analyzeHeapProfile` resolve to. */
 export interface ProfileAnalysis {
@@ -330,6 +383,70 @@ export interface StallEvent {
    * stays what it was when the loop stopped.
    */
   turns: number
+}
+
+/** A Summary row with its index (what `objects()` takes). */
+export interface ViewClass {
+  /** The row's index in the Summary. */
+  index: number
+  /** The row. */
+  class: SnapshotClass
+}
+
+/** A page of Summary rows. */
+export interface ViewClassPage {
+  /** Rows matching the filter. */
+  total: number
+  /** The page. */
+  rows: Array<ViewClass>
+}
+
+/** An edge and the node at its other end. */
+export interface ViewEdge {
+  /** The edge as DevTools prints it (`cache`, `[3]`). */
+  edge: string
+  /** Edge type (`property`, `element`, `context`, `weak`, ...). */
+  edgeType: string
+  /** The retainer (for `retainers`) or the referenced node (for `references`). */
+  node: ViewNode
+}
+
+/** A page of edges. */
+export interface ViewEdgePage {
+  /** Edges in all. */
+  total: number
+  /** The page. */
+  rows: Array<ViewEdge>
+}
+
+/** One object. */
+export interface ViewNode {
+  /** Node id (DevTools' `@id`). */
+  id: number
+  /** The node's name (string text, function name, constructor), cut to 200 characters. */
+  name: string
+  /** Its class as in the Summary. */
+  className: string
+  /** Node type (`object`, `closure`, `string`, ...). */
+  nodeType: string
+  /** Shallow size. */
+  selfSize: number
+  /** Retained size. */
+  retainedSize: number
+  /** Distance from the roots (system-only objects from 100000000; -1 unreachable). */
+  distance: number
+  /** Constructor or function location `script:line:column`, when the snapshot has it. */
+  location?: string
+  /** Outgoing edges. */
+  edgeCount: number
+}
+
+/** A page of objects. */
+export interface ViewNodePage {
+  /** Objects in all. */
+  total: number
+  /** The page. */
+  rows: Array<ViewNode>
 }
 
 /**
