@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::format::MAX_EXACT;
 use super::format::{invalid, read_call_frame};
 use super::json::Reader;
 use super::model::{Frame, FrameTable, Kind, Node, Profile, Timing, NO_PARENT};
@@ -62,7 +63,7 @@ pub fn read_nodes(r: &mut Reader<'_>, frames: &mut FrameTable) -> Result<Vec<Raw
 pub fn build(
     raw: Vec<RawNode>,
     samples: Option<(Vec<i64>, u64)>,
-    deltas: Option<Vec<i64>>,
+    deltas: Option<(Vec<i64>, u64)>,
     start: Option<f64>,
     end: Option<f64>,
     frames: Vec<Frame>,
@@ -135,6 +136,14 @@ pub fn build(
             }
         }
     }
+    if !has_samples {
+        // The counts are the file's `hitCount`s, each within 2^53 (the reader checks): summed in
+        // u128, so that a damaged file is an error rather than an overflow.
+        let hits: u128 = nodes.iter().map(|n| u128::from(n.count)).sum();
+        if hits > MAX_EXACT as u128 {
+            return Err(invalid(None, format!("the nodes' 'hitCount's add up to {hits}, beyond 2^53: the file is damaged")));
+        }
+    }
     if has_samples {
         // DevTools recounts hits from the samples when there are samples.
         for n in nodes.iter_mut() {
@@ -145,10 +154,17 @@ pub fn build(
         }
     }
 
-    let delta_sum: i64 = deltas.as_ref().map(|d| d.iter().map(|&x| x.max(0)).sum()).unwrap_or(0);
+    // Summed as f64: each delta is within ±2^53 (the reader checks), so this cannot overflow,
+    // and a sum beyond 2^53 µs (285 years) is a damaged file, not a recording.
+    let delta_sum: f64 = deltas.as_ref().map(|(d, _)| d.iter().map(|&x| x.max(0) as f64).sum()).unwrap_or(0.0);
+    if delta_sum > MAX_EXACT {
+        let at = deltas.as_ref().map(|(_, at)| *at);
+        return Err(invalid(at, format!("'timeDeltas' add up to {delta_sum} µs, beyond 2^53: the file is damaged")));
+    }
+    let deltas = deltas.map(|(d, _)| d);
     let duration = match (start, end) {
         (Some(s), Some(e)) if e > s => e - s,
-        _ => delta_sum as f64,
+        _ => delta_sum,
     };
     match timing {
         Timing::Samples => {

@@ -4,6 +4,7 @@
 //! stacks; `flame` renders collapsed stacks as an SVG. Nothing here knows about Node.
 
 pub mod api;
+pub mod check;
 pub mod cpu;
 pub mod flame;
 pub mod fold;

@@ -4,7 +4,7 @@
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use super::format::invalid;
+use super::format::{bounded_number, invalid, MAX_EXACT};
 use super::json::Reader;
 use super::model::{FrameTable, Profile, Timing};
 use super::{cpu, heap};
@@ -15,6 +15,19 @@ use crate::error::{Error, ErrorKind, Result};
 pub struct Options {
     /// How CPU self time is computed; ignored for heap profiles.
     pub timing: Timing,
+}
+
+/// Fails unless the profile's values add up to at most [`MAX_EXACT`] (µs or bytes).
+fn check_total(p: Profile) -> Result<Profile> {
+    let total = p.total_value();
+    if total > MAX_EXACT {
+        let unit = match p.kind {
+            super::model::Kind::Cpu => "µs of CPU time",
+            super::model::Kind::Heap => "bytes",
+        };
+        return Err(invalid(None, format!("the profile's values add up to {total} {unit}, beyond 2^53: the file is damaged")));
+    }
+    Ok(p)
 }
 
 /// Reads and parses the profile at `path`.
@@ -65,7 +78,7 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
     let mut head: Option<Vec<super::model::Node>> = None;
     let mut id_samples: Option<(Vec<i64>, u64)> = None;
     let mut heap_samples: Option<Vec<heap::Sample>> = None;
-    let mut deltas: Option<Vec<i64>> = None;
+    let mut deltas: Option<(Vec<i64>, u64)> = None;
     let (mut start, mut end) = (None, None);
     let mut first = true;
     while let Some(key) = r.next_key(first)? {
@@ -87,9 +100,9 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
                     heap_samples = Some(heap::read_samples(&mut r)?);
                 }
             }
-            "timeDeltas" => deltas = Some(int_array(&mut r)?),
-            "startTime" => start = Some(r.number()?),
-            "endTime" => end = Some(r.number()?),
+            "timeDeltas" => deltas = Some((int_array(&mut r)?, at)),
+            "startTime" => start = Some(bounded_number(&mut r, "startTime")?),
+            "endTime" => end = Some(bounded_number(&mut r, "endTime")?),
             _ => r.skip_value()?,
         }
     }
@@ -101,7 +114,7 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
             (None, Some(_)) => return Err(invalid(None, "a .cpuprofile's samples must be node ids, found objects")),
             (None, None) => None,
         };
-        return cpu::build(nodes, samples, deltas, start, end, frames.into_frames(), opts.timing);
+        return cpu::build(nodes, samples, deltas, start, end, frames.into_frames(), opts.timing).and_then(check_total);
     }
     if let Some(nodes) = head {
         let samples = match (heap_samples, id_samples) {
@@ -115,7 +128,7 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
             }
             (None, None) => Vec::new(),
         };
-        return heap::build(nodes, samples, frames.into_frames());
+        return heap::build(nodes, samples, frames.into_frames()).and_then(check_total);
     }
     Err(Error::new(ErrorKind::NotAProfile, "not a profile: the JSON has neither 'nodes' (a .cpuprofile) nor 'head' (a .heapprofile)"))
 }
