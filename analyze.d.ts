@@ -38,4 +38,7 @@ export {
   ProfileOptions,
   ProfileRow,
   ProfileAnalysis,
+  ProfilePhase,
+  ProfileAnalysisOptions,
+  SyncProfileAnalysisOptions,
 } from './index'

@@ -9,17 +9,20 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree. */
-export declare function analyzeCpuProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+/**
+ * Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree.
+ * `onProgress(label, fraction)` is queued to the event loop as it goes; `signal` aborts it.
+ */
+export declare function analyzeCpuProfile(path: string, options?: ProfileOptions | undefined | null, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<ProfileAnalysis>
 
-/** Same as `analyzeCpuProfile`, blocking. */
-export declare function analyzeCpuProfileSync(path: unknown, options?: ProfileOptions | undefined | null): ProfileAnalysis
+/** Same as `analyzeCpuProfile`, blocking; `onProgress(label, fraction)` is called on this thread. */
+export declare function analyzeCpuProfileSync(path: string, options: ProfileOptions | undefined | null, onProgress: (label: string, fraction: number) => void): ProfileAnalysis
 
 /** Analyzes a `.heapprofile` (plain or gzip) off the event loop: allocation sites by bytes. */
-export declare function analyzeHeapProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+export declare function analyzeHeapProfile(path: string, options?: ProfileOptions | undefined | null, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<ProfileAnalysis>
 
 /** Same as `analyzeHeapProfile`, blocking. */
-export declare function analyzeHeapProfileSync(path: unknown, options?: ProfileOptions | undefined | null): ProfileAnalysis
+export declare function analyzeHeapProfileSync(path: string, options: ProfileOptions | undefined | null, onProgress: (label: string, fraction: number) => void): ProfileAnalysis
 
 /**
  * Analyzes a `.heapsnapshot` (plain or gzip) off the event loop; resolves to DevTools' Summary.
@@ -66,16 +69,16 @@ export declare function findLeaks(base: string, target: string, finalSnapshot: s
 export declare function findLeaksSync(base: string, target: string, finalSnapshot: string, limit: number, onProgress?: ((arg0: string, arg1: number) => void) | undefined | null): LeakReport
 
 /** An interactive flame graph SVG of a profile or a collapsed-stacks file, off the event loop. */
-export declare function flameGraph(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+export declare function flameGraph(path: string, options?: ProfileOptions | undefined | null, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<string>
 
 /** Same as `flameGraph`, blocking. */
-export declare function flameGraphSync(path: unknown, options?: ProfileOptions | undefined | null): string
+export declare function flameGraphSync(path: string, options: ProfileOptions | undefined | null, onProgress: (label: string, fraction: number) => void): string
 
 /** Collapsed stacks (`a;b;c 42` lines) of a `.cpuprofile` or `.heapprofile`, off the event loop. */
-export declare function foldProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+export declare function foldProfile(path: string, options?: ProfileOptions | undefined | null, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<string>
 
 /** Same as `foldProfile`, blocking. */
-export declare function foldProfileSync(path: unknown, options?: ProfileOptions | undefined | null): string
+export declare function foldProfileSync(path: string, options: ProfileOptions | undefined | null, onProgress: (label: string, fraction: number) => void): string
 
 /** All leaked objects of one class. */
 export interface LeakClass {

@@ -247,22 +247,29 @@ export interface ProfileAnalysis {
   tree: ProfileRow[]
 }
 
+/** A stage of a profile's analysis, as progress reports name it. */
+export type ProfilePhase = 'reading' | 'parsing' | 'analyzing'
+/** Options of the profile analyses that return a Promise: theirs plus `onProgress` and `signal`. */
+export type ProfileAnalysisOptions = ProfileOptions & AnalysisOptions<ProfilePhase>
+/** Options of the blocking profile analyses (or a bare `onProgress` function). */
+export type SyncProfileAnalysisOptions = (ProfileOptions & SyncAnalysisOptions<ProfilePhase>) | SyncAnalysisOptions<ProfilePhase>['onProgress']
+
 /** Analyzes a `.cpuprofile` (plain or gzip) off the event loop. */
-export function analyzeCpuProfile(file: string, options?: ProfileOptions): Promise<ProfileAnalysis>
+export function analyzeCpuProfile(file: string, options?: ProfileAnalysisOptions): Promise<ProfileAnalysis>
 /** Blocking twin of {@link analyzeCpuProfile}. */
-export function analyzeCpuProfileSync(file: string, options?: ProfileOptions): ProfileAnalysis
+export function analyzeCpuProfileSync(file: string, options?: SyncProfileAnalysisOptions): ProfileAnalysis
 /** Analyzes a `.heapprofile` (plain or gzip) off the event loop: allocation sites by bytes. */
-export function analyzeHeapProfile(file: string, options?: ProfileOptions): Promise<ProfileAnalysis>
+export function analyzeHeapProfile(file: string, options?: ProfileAnalysisOptions): Promise<ProfileAnalysis>
 /** Blocking twin of {@link analyzeHeapProfile}. */
-export function analyzeHeapProfileSync(file: string, options?: ProfileOptions): ProfileAnalysis
+export function analyzeHeapProfileSync(file: string, options?: SyncProfileAnalysisOptions): ProfileAnalysis
 /** Collapsed stacks (`frame;frame;frame weight` lines) of a profile, off the event loop. */
-export function foldProfile(file: string, options?: ProfileOptions): Promise<string>
+export function foldProfile(file: string, options?: ProfileAnalysisOptions): Promise<string>
 /** Blocking twin of {@link foldProfile}. */
-export function foldProfileSync(file: string, options?: ProfileOptions): string
+export function foldProfileSync(file: string, options?: SyncProfileAnalysisOptions): string
 /** An interactive flame graph SVG of a profile or a collapsed-stacks file, off the event loop. */
-export function flameGraph(file: string, options?: ProfileOptions): Promise<string>
+export function flameGraph(file: string, options?: ProfileAnalysisOptions): Promise<string>
 /** Blocking twin of {@link flameGraph}. */
-export function flameGraphSync(file: string, options?: ProfileOptions): string
+export function flameGraphSync(file: string, options?: SyncProfileAnalysisOptions): string
 
 // <profiles>
 /** A V8 call frame, as in DevTools protocol profiles. `lineNumber`/`columnNumber` are 0-based. */

@@ -1,5 +1,6 @@
-//! napi glue for `crate::profile`: `analyzeCpuProfile` / `analyzeHeapProfile` (off the event
-//! loop, with sync twins), `foldProfile` and `flameGraph`.
+//! napi glue for `crate::profile`: `analyzeCpuProfile` / `analyzeHeapProfile`, `foldProfile` and
+//! `flameGraph`, each off the event loop with progress and an `AbortSignal`, and a blocking twin.
+//! Argument checks are in lib/profile-analysis.js.
 
 use std::path::PathBuf;
 
@@ -7,8 +8,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::error::{check, to_js};
+use super::task::{reporter, task_with, ProgressFn, Watch};
+use crate::cancel::Cancel;
 use crate::error::{Error as CoreError, ErrorKind};
-use crate::profile::api::{self, Analysis, AnalyzeOptions, FlameOptions, WeightChoice};
+use crate::profile::api::{self, Analysis, AnalyzeOptions, FlameOptions, Progress, WeightChoice};
 use crate::profile::{Kind, Timing};
 
 /// Options of the profile functions; each function reads only the ones it needs.
@@ -120,24 +123,6 @@ fn to_object(a: Analysis) -> ProfileAnalysis {
     }
 }
 
-/// The file argument: a string, or a synchronous TypeError with Node's code, as Node's own
-/// functions do for a wrong argument type.
-fn path_arg(env: &Env, v: &Unknown<'_>) -> Result<PathBuf> {
-    let t = v.get_type()?;
-    if t == ValueType::String {
-        // SAFETY: the type was just checked.
-        let s: String = unsafe { v.cast::<String>()? };
-        return Ok(PathBuf::from(s));
-    }
-    let got = match t {
-        ValueType::Undefined => "undefined".to_owned(),
-        ValueType::Null => "null".to_owned(),
-        other => format!("type {}", format!("{other:?}").to_lowercase()),
-    };
-    env.throw_type_error(&format!("The \"file\" argument must be of type string. Received {got}"), Some("ERR_INVALID_ARG_TYPE"))?;
-    Err(napi::Error::new(Status::PendingException, "invalid file argument"))
-}
-
 fn bad_value(name: &str, got: &str, allowed: &str) -> CoreError {
     CoreError::new(ErrorKind::InvalidValue, format!("The property 'options.{name}' must be one of: {allowed}. Received '{got}'"))
 }
@@ -175,18 +160,25 @@ fn flame_options(o: &ProfileOptions) -> crate::error::Result<FlameOptions> {
     Ok(FlameOptions { timing: timing(o)?, weight: weight(o)?, title: o.title.clone(), width: o.width })
 }
 
+/// The blocking callback type: `onProgress(label, fraction)` on the calling thread.
+type SyncProgress<'a> = Option<Function<'a, FnArgs<(String, f64)>, ()>>;
+
 /// Reads and analyzes a profile on the libuv thread pool.
 pub struct AnalyzeTask {
     path: PathBuf,
     opts: AnalyzeOptions,
+    watch: Watch,
 }
 
+#[napi]
 impl Task for AnalyzeTask {
     type Output = crate::error::Result<Analysis>;
     type JsValue = ProfileAnalysis;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(api::analyze_file(&self.path, &self.opts))
+        let w = &self.watch;
+        let report = |l: &str, f: f64| w.report(l, f);
+        Ok(api::analyze_file(&self.path, &self.opts, &Progress::new(&report, &w.cancel)))
     }
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> Result<ProfileAnalysis> {
@@ -194,35 +186,70 @@ impl Task for AnalyzeTask {
     }
 }
 
-fn analyze_task(env: &Env, path: Unknown<'_>, options: Option<ProfileOptions>, kind: Kind) -> Result<AsyncTask<AnalyzeTask>> {
+fn analyze_task(
+    env: &Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+    kind: Kind,
+) -> Result<AsyncTask<AnalyzeTask>> {
     let opts = check(env, analyze_options(&options.unwrap_or_default(), kind))?;
-    Ok(AsyncTask::new(AnalyzeTask { path: path_arg(env, &path)?, opts }))
+    let watch = Watch::new(on_progress, signal.as_ref());
+    Ok(task_with(AnalyzeTask { path: PathBuf::from(path), opts, watch }, signal))
+}
+
+fn analyze_sync(env: &Env, path: String, options: Option<ProfileOptions>, on_progress: SyncProgress<'_>, kind: Kind) -> Result<ProfileAnalysis> {
+    let opts = check(env, analyze_options(&options.unwrap_or_default(), kind))?;
+    let report = reporter(&on_progress);
+    check(env, api::analyze_file(path.as_ref(), &opts, &Progress::new(&report, &Cancel::new()))).map(to_object)
 }
 
 /// Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree.
+/// `onProgress(label, fraction)` is queued to the event loop as it goes; `signal` aborts it.
 #[napi]
-pub fn analyze_cpu_profile(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
-    analyze_task(&env, path, options, Kind::Cpu)
+pub fn analyze_cpu_profile(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<AnalyzeTask>> {
+    analyze_task(&env, path, options, on_progress, signal, Kind::Cpu)
 }
 
-/// Same as `analyzeCpuProfile`, blocking.
+/// Same as `analyzeCpuProfile`, blocking; `onProgress(label, fraction)` is called on this thread.
 #[napi]
-pub fn analyze_cpu_profile_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
-    let opts = check(&env, analyze_options(&options.unwrap_or_default(), Kind::Cpu))?;
-    check(&env, api::analyze_file(&path_arg(&env, &path)?, &opts)).map(to_object)
+pub fn analyze_cpu_profile_sync(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<ProfileAnalysis> {
+    analyze_sync(&env, path, options, on_progress, Kind::Cpu)
 }
 
 /// Analyzes a `.heapprofile` (plain or gzip) off the event loop: allocation sites by bytes.
 #[napi]
-pub fn analyze_heap_profile(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
-    analyze_task(&env, path, options, Kind::Heap)
+pub fn analyze_heap_profile(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<AnalyzeTask>> {
+    analyze_task(&env, path, options, on_progress, signal, Kind::Heap)
 }
 
 /// Same as `analyzeHeapProfile`, blocking.
 #[napi]
-pub fn analyze_heap_profile_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
-    let opts = check(&env, analyze_options(&options.unwrap_or_default(), Kind::Heap))?;
-    check(&env, api::analyze_file(&path_arg(&env, &path)?, &opts)).map(to_object)
+pub fn analyze_heap_profile_sync(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<ProfileAnalysis> {
+    analyze_sync(&env, path, options, on_progress, Kind::Heap)
 }
 
 /// Which text [`TextTask`] produces.
@@ -235,21 +262,25 @@ enum TextJob {
 pub struct TextTask {
     path: PathBuf,
     job: TextJob,
+    watch: Watch,
 }
 
-fn run_text(path: &std::path::Path, job: &TextJob) -> crate::error::Result<String> {
+fn run_text(path: &std::path::Path, job: &TextJob, pr: &Progress<'_>) -> crate::error::Result<String> {
     match job {
-        TextJob::Fold(t, w) => api::fold_file(path, *t, *w).map(|(f, _, _)| crate::profile::fold::to_text(&f)),
-        TextJob::Flame(o) => api::flame_file(path, o),
+        TextJob::Fold(t, w) => api::fold_file(path, *t, *w, pr).map(|(f, _, _)| crate::profile::fold::to_text(&f)),
+        TextJob::Flame(o) => api::flame_file(path, o, pr),
     }
 }
 
+#[napi]
 impl Task for TextTask {
     type Output = crate::error::Result<String>;
     type JsValue = String;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(run_text(&self.path, &self.job))
+        let w = &self.watch;
+        let report = |l: &str, f: f64| w.report(l, f);
+        Ok(run_text(&self.path, &self.job, &Progress::new(&report, &w.cancel)))
     }
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> Result<String> {
@@ -257,32 +288,69 @@ impl Task for TextTask {
     }
 }
 
+fn fold_job(env: &Env, options: Option<ProfileOptions>) -> Result<TextJob> {
+    let o = options.unwrap_or_default();
+    Ok(TextJob::Fold(check(env, timing(&o))?, check(env, weight(&o))?))
+}
+
+fn flame_job(env: &Env, options: Option<ProfileOptions>) -> Result<TextJob> {
+    Ok(TextJob::Flame(check(env, flame_options(&options.unwrap_or_default()))?))
+}
+
+fn text_task(path: String, job: TextJob, on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<TextTask> {
+    let watch = Watch::new(on_progress, signal.as_ref());
+    task_with(TextTask { path: PathBuf::from(path), job, watch }, signal)
+}
+
+fn text_sync(env: &Env, path: String, job: TextJob, on_progress: SyncProgress<'_>) -> Result<String> {
+    let report = reporter(&on_progress);
+    check(env, run_text(path.as_ref(), &job, &Progress::new(&report, &Cancel::new())))
+}
+
 /// Collapsed stacks (`a;b;c 42` lines) of a `.cpuprofile` or `.heapprofile`, off the event loop.
 #[napi]
-pub fn fold_profile(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
-    let o = options.unwrap_or_default();
-    let job = TextJob::Fold(check(&env, timing(&o))?, check(&env, weight(&o))?);
-    Ok(AsyncTask::new(TextTask { path: path_arg(&env, &path)?, job }))
+pub fn fold_profile(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<TextTask>> {
+    Ok(text_task(path, fold_job(&env, options)?, on_progress, signal))
 }
 
 /// Same as `foldProfile`, blocking.
 #[napi]
-pub fn fold_profile_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<String> {
-    let o = options.unwrap_or_default();
-    let job = TextJob::Fold(check(&env, timing(&o))?, check(&env, weight(&o))?);
-    check(&env, run_text(&path_arg(&env, &path)?, &job))
+pub fn fold_profile_sync(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<String> {
+    let job = fold_job(&env, options)?;
+    text_sync(&env, path, job, on_progress)
 }
 
 /// An interactive flame graph SVG of a profile or a collapsed-stacks file, off the event loop.
 #[napi]
-pub fn flame_graph(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
-    let job = TextJob::Flame(check(&env, flame_options(&options.unwrap_or_default()))?);
-    Ok(AsyncTask::new(TextTask { path: path_arg(&env, &path)?, job }))
+pub fn flame_graph(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<TextTask>> {
+    Ok(text_task(path, flame_job(&env, options)?, on_progress, signal))
 }
 
 /// Same as `flameGraph`, blocking.
 #[napi]
-pub fn flame_graph_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<String> {
-    let job = TextJob::Flame(check(&env, flame_options(&options.unwrap_or_default()))?);
-    check(&env, run_text(&path_arg(&env, &path)?, &job))
+pub fn flame_graph_sync(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<String> {
+    let job = flame_job(&env, options)?;
+    text_sync(&env, path, job, on_progress)
 }

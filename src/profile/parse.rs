@@ -1,13 +1,16 @@
 //! Reads a profile file: gzip or plain (by magic bytes, not by name), `.cpuprofile` or
 //! `.heapprofile` (by content), into a [`Profile`].
 
+use std::cell::Cell;
 use std::io::{BufRead, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use super::format::{bounded_number, invalid, MAX_EXACT};
 use super::json::Reader;
 use super::model::{FrameTable, Profile, Timing};
 use super::{cpu, heap};
+use crate::cancel::Cancel;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Options for reading a profile.
@@ -31,17 +34,45 @@ fn check_total(p: Profile) -> Result<Profile> {
 }
 
 /// Reads and parses the profile at `path`.
+#[cfg(test)]
 pub fn read_file(path: &Path, opts: Options) -> Result<Profile> {
     let bytes = read_input(path)?;
     parse(&bytes, opts).map_err(|e| e.with_path(path))
 }
 
-/// Reads a file, gunzipping it when it starts with the gzip magic. Stops after the first 4 KiB
-/// when they show a heap snapshot: those are often gigabytes, and reading one whole only to
-/// reject it would take minutes.
+/// Reads a file, gunzipping it when it starts with the gzip magic (see [`read_input_with`]).
+#[cfg(test)]
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    read_input_with(path, &|_| {}, &Cancel::new())
+}
+
+/// Bytes read per step: progress is reported and `cancel` checked after each.
+const STEP: u64 = 1 << 20;
+
+/// Counts the file bytes that pass through, so progress is in file bytes even for gzip.
+struct Counting<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Reads a file, gunzipping it when it starts with the gzip magic, in 1 MiB steps: `progress`
+/// gets the fraction of the file read after each, and a set `cancel` stops it with `ABORT_ERR`.
+/// Stops after the first 4 KiB when they show a heap snapshot: those are often gigabytes, and
+/// reading one whole only to reject it would take minutes.
+pub fn read_input_with(path: &Path, progress: &dyn Fn(f64), cancel: &Cancel) -> Result<Vec<u8>> {
+    cancel.check()?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(&e, "open", path))?;
-    let mut file = std::io::BufReader::with_capacity(1 << 16, file);
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let count = Rc::new(Cell::new(0u64));
+    let mut file = std::io::BufReader::with_capacity(1 << 16, Counting { inner: file, count: count.clone() });
     let gz = file.fill_buf().map_err(|e| Error::io(&e, "read", path))?.starts_with(&[0x1f, 0x8b]);
     let mut input: Box<dyn Read> = if gz { Box::new(flate2::bufread::MultiGzDecoder::new(file)) } else { Box::new(file) };
     let mut out = Vec::new();
@@ -57,7 +88,17 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     if is_snapshot_start(&out) {
         return Err(snapshot_error(0).with_path(path));
     }
-    input.read_to_end(&mut out).map_err(|e| fail(e, out.len()))?;
+    loop {
+        let n = (&mut input).take(STEP).read_to_end(&mut out).map_err(|e| fail(e, out.len()))?;
+        cancel.check()?;
+        if n == 0 {
+            break;
+        }
+        if size > 0 {
+            progress((count.get() as f64 / size as f64).min(1.0));
+        }
+    }
+    progress(1.0);
     Ok(out)
 }
 
