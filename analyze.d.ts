@@ -17,6 +17,8 @@ export {
   foldProfileSync,
   flameGraph,
   flameGraphSync,
+  diffProfiles,
+  diffProfilesSync,
   codes,
   ErrorCode,
   RsheapdumpError,
@@ -41,4 +43,9 @@ export {
   ProfilePhase,
   ProfileAnalysisOptions,
   SyncProfileAnalysisOptions,
+  DiffProfilesOptions,
+  SyncDiffProfilesOptions,
+  ProfileDiff,
+  ProfileFunctionDiff,
+  ProfileRegression,
 } from './index'

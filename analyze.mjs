@@ -21,6 +21,8 @@ export const {
   foldProfileSync,
   flameGraph,
   flameGraphSync,
+  diffProfiles,
+  diffProfilesSync,
   codes,
 } = cjs;
 export default cjs;

@@ -4,6 +4,9 @@
 
 import type {
   ClassDiff,
+  ProfileDiff,
+  ProfileFunctionDiff,
+  ProfileRegression,
   SnapshotStatistics,
   SnapshotClass,
   SnapshotSummary,
@@ -18,6 +21,9 @@ import type {
 } from './binding'
 
 export type {
+  ProfileDiff,
+  ProfileFunctionDiff,
+  ProfileRegression,
   SnapshotStatistics,
   SnapshotClass,
   SnapshotSummary,
@@ -271,6 +277,31 @@ export function flameGraph(file: string, options?: ProfileAnalysisOptions): Prom
 /** Blocking twin of {@link flameGraph}. */
 export function flameGraphSync(file: string, options?: SyncProfileAnalysisOptions): string
 
+/** Options of {@link diffProfiles}. */
+export interface DiffProfilesOptions extends AnalysisOptions<ProfilePhase> {
+  /**
+   * `'time'` (default): µs of CPU (samples × the profile's sampling interval) or bytes as
+   * recorded, right when both runs did the same work.
+   * `'share'`: percent of each profile's total, for runs of different length.
+   */
+  normalize?: 'time' | 'share'
+  /** List in `regressions` the total (idle excluded) and the functions that grew by more than this percentage. */
+  failOnRegression?: number
+  /** Functions below this percentage of the second profile's total are never regressions (default 1). */
+  noiseFloor?: number
+}
+/** Options of {@link diffProfilesSync}: those of {@link diffProfiles} without `signal`. */
+export type SyncDiffProfilesOptions = Omit<DiffProfilesOptions, 'signal'>
+
+/**
+ * Compares two profiles of one kind (two `.cpuprofile` or two `.heapprofile`) per function, off
+ * the event loop: self and total before and after, largest change of self first. A snapshot or
+ * profiles of different kinds reject with `ERR_RSHEAPDUMP_MISMATCHED_INPUTS`.
+ */
+export function diffProfiles(before: string, after: string, options?: DiffProfilesOptions): Promise<ProfileDiff>
+/** Blocking twin of {@link diffProfiles}. */
+export function diffProfilesSync(before: string, after: string, options?: SyncDiffProfilesOptions | SyncAnalysisOptions<ProfilePhase>['onProgress']): ProfileDiff
+
 // <profiles>
 /** A V8 call frame, as in DevTools protocol profiles. `lineNumber`/`columnNumber` are 0-based. */
 export interface ProfileCallFrame {
@@ -408,6 +439,7 @@ export declare const codes: {
   readonly NOT_A_PROFILE: 'ERR_RSHEAPDUMP_NOT_A_PROFILE'
   readonly INVALID_PROFILE: 'ERR_RSHEAPDUMP_INVALID_PROFILE'
   readonly UNRELATED_SNAPSHOTS: 'ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS'
+  readonly MISMATCHED_INPUTS: 'ERR_RSHEAPDUMP_MISMATCHED_INPUTS'
   readonly CLASS_NOT_FOUND: 'ERR_RSHEAPDUMP_CLASS_NOT_FOUND'
   readonly NODE_NOT_FOUND: 'ERR_RSHEAPDUMP_NODE_NOT_FOUND'
   readonly NATIVE_MISSING: 'ERR_RSHEAPDUMP_NATIVE_MISSING'

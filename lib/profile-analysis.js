@@ -69,7 +69,51 @@ function syncOne(name) {
   };
 }
 
+/** A finite number >= 0 (at most `max`), or undefined. */
+function percentOption(name, value, max = Infinity) {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isFinite(value) || value < 0 || value > max) throw outOfRange(name, { min: 0, max }, value, 'a finite number');
+  return value;
+}
+
+/** The native options of diffProfiles, checked. */
+function diffOptions(o) {
+  if (o.normalize !== undefined && o.normalize !== 'time' && o.normalize !== 'share') {
+    throw invalidArgValue('options.normalize', o.normalize, "must be 'time' or 'share'");
+  }
+  return {
+    normalize: o.normalize,
+    failOnRegression: percentOption('options.failOnRegression', o.failOnRegression),
+    noiseFloor: percentOption('options.noiseFloor', o.noiseFloor, 100),
+  };
+}
+
+/**
+ * Compares two profiles of one kind (two .cpuprofile or two .heapprofile) per function: self and
+ * total before and after, largest change first. Options: `normalize` ('time', default, or
+ * 'share'), `failOnRegression` (percent: list what grew more), `noiseFloor` (percent of the
+ * total, default 1), `onProgress`, `signal`.
+ */
+function diffProfiles(before, after, options) {
+  checkFile('before', before);
+  checkFile('after', after);
+  const o = asyncOptions(options);
+  const d = diffOptions(o);
+  return cancellable(o.signal, () => native.diffProfiles(before, after, d, o.onProgress, o.signal));
+}
+
+/** The blocking twin of diffProfiles; options as it has, `onProgress` but no `signal`. */
+function diffProfilesSync(before, after, options) {
+  checkFile('before', before);
+  checkFile('after', after);
+  const o = syncOptions(options);
+  return native.diffProfilesSync(before, after, diffOptions(o), o.onProgress);
+}
+
 module.exports = {
+  diffProfiles,
+  diffProfilesSync,
   /** DevTools' bottom-up table (and with `tree: true` the top-down tree) of a `.cpuprofile`. */
   analyzeCpuProfile: asyncOne('analyzeCpuProfile'),
   analyzeCpuProfileSync: syncOne('analyzeCpuProfile'),

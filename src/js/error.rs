@@ -37,6 +37,7 @@ fn code_and_class(kind: ErrorKind) -> (&'static str, Class) {
         InvalidProfile => ("ERR_RSHEAPDUMP_INVALID_PROFILE", Class::Error),
         NotAProfile => ("ERR_RSHEAPDUMP_NOT_A_PROFILE", Class::Error),
         UnrelatedSnapshots => ("ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS", Class::Error),
+        MismatchedInputs => ("ERR_RSHEAPDUMP_MISMATCHED_INPUTS", Class::Error),
         ClassNotFound => ("ERR_RSHEAPDUMP_CLASS_NOT_FOUND", Class::Error),
         NodeNotFound => ("ERR_RSHEAPDUMP_NODE_NOT_FOUND", Class::Error),
     }
@@ -99,7 +100,7 @@ pub fn check<T>(env: &Env, r: crate::error::Result<T>) -> napi::Result<T> {
 mod tests {
     use super::*;
 
-    const ALL: [ErrorKind; 15] = {
+    const ALL: [ErrorKind; 16] = {
         use ErrorKind::*;
         [
             Io,
@@ -115,6 +116,7 @@ mod tests {
             InvalidProfile,
             NotAProfile,
             UnrelatedSnapshots,
+            MismatchedInputs,
             ClassNotFound,
             NodeNotFound,
         ]

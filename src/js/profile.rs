@@ -12,6 +12,7 @@ use super::task::{reporter, task_with, ProgressFn, Watch};
 use crate::cancel::Cancel;
 use crate::error::{Error as CoreError, ErrorKind};
 use crate::profile::api::{self, Analysis, AnalyzeOptions, FlameOptions, Progress, WeightChoice};
+use crate::profile::diff::{self, change_percent, DiffOptions, Normalize, ProfileDiff};
 use crate::profile::{Kind, Timing};
 
 /// Options of the profile functions; each function reads only the ones it needs.
@@ -353,4 +354,216 @@ pub fn flame_graph_sync(
 ) -> Result<String> {
     let job = flame_job(&env, options)?;
     text_sync(&env, path, job, on_progress)
+}
+
+/// Options of `diffProfiles`.
+#[napi(object)]
+#[derive(Default)]
+pub struct DiffProfilesOptions {
+    /// `'time'` (µs or bytes as recorded, default) or `'share'` (percent of each profile's total).
+    pub normalize: Option<String>,
+    /// List as regressions what grew by more than this percentage.
+    pub fail_on_regression: Option<f64>,
+    /// Functions below this percentage of the second profile's total are never regressions
+    /// (default 1); nor is growth within 3 standard deviations of the sampling noise.
+    pub noise_floor: Option<f64>,
+}
+
+/// A function (CPU) or allocation site (heap) in both profiles. Values are µs or bytes with
+/// `normalize: 'time'`, percentages of each profile's total with `'share'`.
+#[napi(object, js_name = "ProfileFunctionDiff")]
+pub struct JsFunctionDiff {
+    /// Function name, `(anonymous)` for unnamed functions.
+    pub name: String,
+    /// Script URL; empty for V8's pseudo-frames.
+    pub url: String,
+    /// 1-based line (the second profile's when both have the function), 0 when unknown.
+    pub line: f64,
+    /// 1-based column, 0 when unknown.
+    pub column: f64,
+    /// `'js'`, or `'idle'`, `'program'`, `'gc'` for V8's pseudo-frames.
+    pub category: String,
+    /// Self value in the first profile (0 when it does not have the function).
+    pub before_self: f64,
+    /// Self value in the second profile (0 when it does not have the function).
+    pub after_self: f64,
+    /// `afterSelf - beforeSelf`.
+    pub self_delta: f64,
+    /// The change of self value in percent of `beforeSelf`; absent when that is 0.
+    pub self_change: Option<f64>,
+    /// Total value (self plus callees) in the first profile.
+    pub before_total: f64,
+    /// Total value in the second profile.
+    pub after_total: f64,
+    /// `afterTotal - beforeTotal`.
+    pub total_delta: f64,
+    /// The change of total value in percent of `beforeTotal`; absent when that is 0.
+    pub total_change: Option<f64>,
+    /// Samples with the function on top in the first profile (CPU or allocation samples).
+    pub before_count: f64,
+    /// Samples with the function on top in the second profile.
+    pub after_count: f64,
+}
+
+/// Something that grew beyond `failOnRegression`.
+#[napi(object, js_name = "ProfileRegression")]
+pub struct JsRegression {
+    /// `'total CPU time (idle excluded)'`, `'total sampled bytes'`, or a function as
+    /// `name url:line:column`.
+    pub what: String,
+    /// Before (normalized).
+    pub before: f64,
+    /// After (normalized).
+    pub after: f64,
+    /// Growth in percent of `before`; absent when `before` is 0.
+    pub change: Option<f64>,
+}
+
+/// What `diffProfiles` resolves to.
+#[napi(object, js_name = "ProfileDiff")]
+pub struct JsProfileDiff {
+    /// `'cpu'` or `'heap'`.
+    pub kind: String,
+    /// `'time'` or `'share'`.
+    pub normalize: String,
+    /// Unit of the values: `'us'` or `'bytes'` with `'time'`, `'percent'` with `'share'`.
+    pub unit: String,
+    /// The first profile's total, idle excluded (normalized).
+    pub before_total: f64,
+    /// The second profile's total, idle excluded (normalized).
+    pub after_total: f64,
+    /// `afterTotal - beforeTotal`.
+    pub total_delta: f64,
+    /// The change of the total in percent of `beforeTotal`; absent when that is 0.
+    pub total_change: Option<f64>,
+    /// Samples in the first profile.
+    pub before_sample_count: f64,
+    /// Samples in the second profile.
+    pub after_sample_count: f64,
+    /// CPU: the first profile's sampling interval in µs (the lower quartile of its `timeDeltas`;
+    /// 0 when it has none). CPU time is samples × interval: time the thread was descheduled does not
+    /// count.
+    pub before_interval: f64,
+    /// CPU: the second profile's sampling interval in µs.
+    pub after_interval: f64,
+    /// Every function of either profile, largest change of self value first.
+    pub functions: Vec<JsFunctionDiff>,
+    /// With `failOnRegression`: what grew by more than that, largest growth first (the total
+    /// first when it grew); empty otherwise.
+    pub regressions: Vec<JsRegression>,
+}
+
+fn diff_object(d: ProfileDiff) -> JsProfileDiff {
+    let unit = match d.normalize {
+        Normalize::Share => "percent",
+        Normalize::Time => d.kind.unit(),
+    };
+    JsProfileDiff {
+        kind: d.kind.name().to_owned(),
+        normalize: d.normalize.name().to_owned(),
+        unit: unit.to_owned(),
+        before_total: d.before_total,
+        after_total: d.after_total,
+        total_delta: d.after_total - d.before_total,
+        total_change: change_percent(d.before_total, d.after_total),
+        before_sample_count: d.before_samples as f64,
+        after_sample_count: d.after_samples as f64,
+        before_interval: d.before_interval,
+        after_interval: d.after_interval,
+        functions: d
+            .functions
+            .into_iter()
+            .map(|f| JsFunctionDiff {
+                self_delta: f.self_delta(),
+                total_delta: f.total_delta(),
+                self_change: change_percent(f.before.self_value, f.after.self_value),
+                total_change: change_percent(f.before.total_value, f.after.total_value),
+                before_count: f.before.self_count as f64,
+                after_count: f.after.self_count as f64,
+                before_self: f.before.self_value,
+                after_self: f.after.self_value,
+                before_total: f.before.total_value,
+                after_total: f.after.total_value,
+                name: f.name,
+                url: f.url,
+                line: f.line as f64,
+                column: f.column as f64,
+                category: f.category.to_owned(),
+            })
+            .collect(),
+        regressions: d
+            .regressions
+            .into_iter()
+            .map(|r| JsRegression { change: change_percent(r.before, r.after), what: r.what, before: r.before, after: r.after })
+            .collect(),
+    }
+}
+
+fn diff_options(o: &DiffProfilesOptions) -> crate::error::Result<DiffOptions> {
+    let normalize = match o.normalize.as_deref() {
+        None | Some("time") => Normalize::Time,
+        Some("share") => Normalize::Share,
+        Some(x) => return Err(bad_value("normalize", x, "'time', 'share'")),
+    };
+    Ok(DiffOptions { normalize, fail_on_regression: o.fail_on_regression, noise_floor: o.noise_floor.unwrap_or(1.0) })
+}
+
+/// `diffProfiles` on the libuv thread pool.
+pub struct DiffTask {
+    before: PathBuf,
+    after: PathBuf,
+    opts: DiffOptions,
+    watch: Watch,
+}
+
+#[napi]
+impl Task for DiffTask {
+    type Output = crate::error::Result<ProfileDiff>;
+    type JsValue = JsProfileDiff;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let w = &self.watch;
+        let report = |l: &str, f: f64| w.report(l, f);
+        Ok(diff::diff_files(&self.before, &self.after, &self.opts, &Progress::new(&report, &w.cancel)))
+    }
+
+    fn resolve(&mut self, env: Env, out: Self::Output) -> Result<JsProfileDiff> {
+        out.map(diff_object).map_err(|e| to_js(&env, &e))
+    }
+}
+
+/// Compares two profiles of one kind per function, off the event loop.
+#[napi]
+pub fn diff_profiles(
+    env: Env,
+    before: String,
+    after: String,
+    options: Option<DiffProfilesOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<DiffTask>> {
+    let opts = check(&env, diff_options(&options.unwrap_or_default()))?;
+    let watch = Watch::new(on_progress, signal.as_ref());
+    Ok(task_with(DiffTask { before: before.into(), after: after.into(), opts, watch }, signal))
+}
+
+/// Same as `diffProfiles`, blocking.
+#[napi]
+pub fn diff_profiles_sync(
+    env: Env,
+    before: String,
+    after: String,
+    options: Option<DiffProfilesOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<JsProfileDiff> {
+    let opts = check(&env, diff_options(&options.unwrap_or_default()))?;
+    let report = reporter(&on_progress);
+    check(&env, diff::diff_files(before.as_ref(), after.as_ref(), &opts, &Progress::new(&report, &Cancel::new()))).map(diff_object)
+}
+
+/// Whether a file (plain or gzip) is a heap snapshot, from its first 4 KiB: how the CLI's `diff`
+/// tells snapshots from profiles.
+#[napi]
+pub fn is_heap_snapshot(env: Env, path: String) -> Result<bool> {
+    check(&env, crate::profile::parse::is_snapshot_file(path.as_ref()))
 }

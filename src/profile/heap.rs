@@ -116,5 +116,5 @@ pub fn build(mut nodes: Vec<Node>, samples: Vec<Sample>, frames: Vec<Frame>) -> 
             nodes[i as usize].count += 1;
         }
     }
-    Ok(Profile { kind: Kind::Heap, frames, nodes, start_time: 0.0, end_time: 0.0 })
+    Ok(Profile { kind: Kind::Heap, frames, nodes, start_time: 0.0, end_time: 0.0, interval: 0.0 })
 }

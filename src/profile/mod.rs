@@ -6,6 +6,7 @@
 pub mod api;
 pub mod check;
 pub mod cpu;
+pub mod diff;
 pub mod flame;
 pub mod fold;
 pub mod format;

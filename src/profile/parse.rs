@@ -102,6 +102,18 @@ pub fn read_input_with(path: &Path, progress: &dyn Fn(f64), cancel: &Cancel) -> 
     Ok(out)
 }
 
+/// Whether the file (plain or gzip) is a heap snapshot, from its first 4 KiB.
+pub fn is_snapshot_file(path: &Path) -> Result<bool> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(&e, "open", path))?;
+    let mut file = std::io::BufReader::new(file);
+    let gz = file.fill_buf().map_err(|e| Error::io(&e, "read", path))?.starts_with(&[0x1f, 0x8b]);
+    let input: Box<dyn Read> = if gz { Box::new(flate2::bufread::MultiGzDecoder::new(file)) } else { Box::new(file) };
+    let mut head = Vec::new();
+    // A damaged gzip stream is the reader's to report, with its offset: here it is just not a snapshot.
+    let _ = input.take(4096).read_to_end(&mut head);
+    Ok(is_snapshot_start(&head))
+}
+
 fn is_snapshot_start(head: &[u8]) -> bool {
     let mut r = Reader::new(head);
     r.begin_object().is_ok() && matches!(r.next_key(true), Ok(Some(k)) if k == "snapshot")
