@@ -6,7 +6,18 @@
 const { analyzeSnapshot, analyzeSnapshotSync } = require('./lib/analyze');
 const { diffSnapshots, diffSnapshotsSync, findLeaks, findLeaksSync, retainerPaths, retainerPathsSync } = require('./lib/compare');
 const { formatPath: formatRetainerPath } = require('./lib/retainer-text');
-const { analyzeCpuProfile, analyzeCpuProfileSync, analyzeHeapProfile, analyzeHeapProfileSync, foldProfile, foldProfileSync, flameGraph, flameGraphSync } = require('./lib/profile-analysis');
+const {
+  analyzeCpuProfile,
+  analyzeCpuProfileSync,
+  analyzeHeapProfile,
+  analyzeHeapProfileSync,
+  foldProfile,
+  foldProfileSync,
+  flameGraph,
+  flameGraphSync,
+  diffProfiles,
+  diffProfilesSync,
+} = require('./lib/profile-analysis');
 const { openSnapshot } = require('./lib/view');
 const { codes } = require('./lib/codes');
 
@@ -29,5 +40,7 @@ module.exports = {
   foldProfileSync,
   flameGraph,
   flameGraphSync,
+  diffProfiles,
+  diffProfilesSync,
   codes,
 };

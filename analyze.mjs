@@ -22,6 +22,8 @@ export const {
   foldProfileSync,
   flameGraph,
   flameGraphSync,
+  diffProfiles,
+  diffProfilesSync,
   codes,
 } = cjs;
 export default cjs;

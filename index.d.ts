@@ -4,6 +4,9 @@
 
 import type {
   ClassDiff,
+  ProfileDiff,
+  ProfileFunctionDiff,
+  ProfileRegression,
   SnapshotStatistics,
   SnapshotClass,
   SnapshotSummary,
@@ -26,6 +29,9 @@ import type {
 
 export type {
   MemoryHeadroom,
+  ProfileDiff,
+  ProfileFunctionDiff,
+  ProfileRegression,
   SnapshotStatistics,
   SnapshotClass,
   SnapshotSummary,
@@ -377,22 +383,54 @@ export interface ProfileAnalysis {
   tree: ProfileRow[]
 }
 
+/** A stage of a profile's analysis, as progress reports name it. */
+export type ProfilePhase = 'reading' | 'parsing' | 'analyzing'
+/** Options of the profile analyses that return a Promise: theirs plus `onProgress` and `signal`. */
+export type ProfileAnalysisOptions = ProfileOptions & AnalysisOptions<ProfilePhase>
+/** Options of the blocking profile analyses (or a bare `onProgress` function). */
+export type SyncProfileAnalysisOptions = (ProfileOptions & SyncAnalysisOptions<ProfilePhase>) | SyncAnalysisOptions<ProfilePhase>['onProgress']
+
 /** Analyzes a `.cpuprofile` (plain or gzip) off the event loop. */
-export function analyzeCpuProfile(file: string, options?: ProfileOptions): Promise<ProfileAnalysis>
+export function analyzeCpuProfile(file: string, options?: ProfileAnalysisOptions): Promise<ProfileAnalysis>
 /** Blocking twin of {@link analyzeCpuProfile}. */
-export function analyzeCpuProfileSync(file: string, options?: ProfileOptions): ProfileAnalysis
+export function analyzeCpuProfileSync(file: string, options?: SyncProfileAnalysisOptions): ProfileAnalysis
 /** Analyzes a `.heapprofile` (plain or gzip) off the event loop: allocation sites by bytes. */
-export function analyzeHeapProfile(file: string, options?: ProfileOptions): Promise<ProfileAnalysis>
+export function analyzeHeapProfile(file: string, options?: ProfileAnalysisOptions): Promise<ProfileAnalysis>
 /** Blocking twin of {@link analyzeHeapProfile}. */
-export function analyzeHeapProfileSync(file: string, options?: ProfileOptions): ProfileAnalysis
+export function analyzeHeapProfileSync(file: string, options?: SyncProfileAnalysisOptions): ProfileAnalysis
 /** Collapsed stacks (`frame;frame;frame weight` lines) of a profile, off the event loop. */
-export function foldProfile(file: string, options?: ProfileOptions): Promise<string>
+export function foldProfile(file: string, options?: ProfileAnalysisOptions): Promise<string>
 /** Blocking twin of {@link foldProfile}. */
-export function foldProfileSync(file: string, options?: ProfileOptions): string
+export function foldProfileSync(file: string, options?: SyncProfileAnalysisOptions): string
 /** An interactive flame graph SVG of a profile or a collapsed-stacks file, off the event loop. */
-export function flameGraph(file: string, options?: ProfileOptions): Promise<string>
+export function flameGraph(file: string, options?: ProfileAnalysisOptions): Promise<string>
 /** Blocking twin of {@link flameGraph}. */
-export function flameGraphSync(file: string, options?: ProfileOptions): string
+export function flameGraphSync(file: string, options?: SyncProfileAnalysisOptions): string
+
+/** Options of {@link diffProfiles}. */
+export interface DiffProfilesOptions extends AnalysisOptions<ProfilePhase> {
+  /**
+   * `'time'` (default): µs of CPU (samples × the profile's sampling interval) or bytes as
+   * recorded, right when both runs did the same work.
+   * `'share'`: percent of each profile's total, for runs of different length.
+   */
+  normalize?: 'time' | 'share'
+  /** List in `regressions` the total (idle excluded) and the functions that grew by more than this percentage. */
+  failOnRegression?: number
+  /** Functions below this percentage of the second profile's total are never regressions (default 1). */
+  noiseFloor?: number
+}
+/** Options of {@link diffProfilesSync}: those of {@link diffProfiles} without `signal`. */
+export type SyncDiffProfilesOptions = Omit<DiffProfilesOptions, 'signal'>
+
+/**
+ * Compares two profiles of one kind (two `.cpuprofile` or two `.heapprofile`) per function, off
+ * the event loop: self and total before and after, largest change of self first. A snapshot or
+ * profiles of different kinds reject with `ERR_RSHEAPDUMP_MISMATCHED_INPUTS`.
+ */
+export function diffProfiles(before: string, after: string, options?: DiffProfilesOptions): Promise<ProfileDiff>
+/** Blocking twin of {@link diffProfiles}. */
+export function diffProfilesSync(before: string, after: string, options?: SyncDiffProfilesOptions | SyncAnalysisOptions<ProfilePhase>['onProgress']): ProfileDiff
 
 // <profiles>
 /** A V8 call frame, as in DevTools protocol profiles. `lineNumber`/`columnNumber` are 0-based. */
@@ -743,6 +781,7 @@ export declare const codes: {
   readonly NOT_A_PROFILE: 'ERR_RSHEAPDUMP_NOT_A_PROFILE'
   readonly INVALID_PROFILE: 'ERR_RSHEAPDUMP_INVALID_PROFILE'
   readonly UNRELATED_SNAPSHOTS: 'ERR_RSHEAPDUMP_UNRELATED_SNAPSHOTS'
+  readonly MISMATCHED_INPUTS: 'ERR_RSHEAPDUMP_MISMATCHED_INPUTS'
   readonly CLASS_NOT_FOUND: 'ERR_RSHEAPDUMP_CLASS_NOT_FOUND'
   readonly NODE_NOT_FOUND: 'ERR_RSHEAPDUMP_NODE_NOT_FOUND'
   readonly VIEW_CLOSED: 'ERR_RSHEAPDUMP_VIEW_CLOSED'

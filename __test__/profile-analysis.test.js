@@ -305,6 +305,13 @@ test('CLI: top, top --tree, top --json, fold, flame, heap top, errors and exit c
   r = cli(['top', path.join(dir, 'profile-truncated.cpuprofile')]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /\[ERR_RSHEAPDUMP_PARSE\]/);
+  // Issue 20: a weight beyond 2^53 wrapped the total and gave an SVG with data-total="0", exit 0.
+  const huge = path.join(dir, 'profile-huge.folded');
+  fs.writeFileSync(huge, 'a 1e20\nb 1\n');
+  r = cli(['flame', huge, '-o', path.join(dir, 'profile-huge.svg')]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /beyond 2\^53 at byte 0.*\[ERR_RSHEAPDUMP_PARSE\]/);
+  assert.ok(!fs.existsSync(path.join(dir, 'profile-huge.svg')));
   r = cli(['top']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /missing the profile file/);

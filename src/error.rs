@@ -36,6 +36,9 @@ pub enum ErrorKind {
     NotAProfile,
     /// Two snapshots do not come from one process, so their object ids do not match.
     UnrelatedSnapshots,
+    /// Two inputs to compare are of different kinds (a CPU and a heap profile, a snapshot and a
+    /// profile).
+    MismatchedInputs,
     /// No object of the class asked for.
     ClassNotFound,
     /// No object with the id asked for.

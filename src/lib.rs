@@ -27,6 +27,12 @@ pub mod internals {
         crate::snapshot::load_file(path, &|_, _| {}, &Cancel::new()).map(|g| g.node_count())
     }
 
+    /// Runs a profile (or folded text) through every reader and stage; panics when an invariant
+    /// breaks. Returns whether it was a usable profile.
+    pub fn profile_every_stage(bytes: &[u8]) -> bool {
+        crate::profile::check::every_stage(bytes)
+    }
+
     /// Parses and analyzes a snapshot file; returns the class count and the total size.
     pub fn summarize_file(path: &Path) -> Result<(usize, f64), Error> {
         crate::snapshot::summarize_file(path, &|_, _| {}, &Cancel::new()).map(|s| (s.classes.len(), s.statistics.total))

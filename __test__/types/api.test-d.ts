@@ -16,6 +16,14 @@ async function rightCalls(): Promise<void> {
   const parse: 'ERR_RSHEAPDUMP_PARSE' = analyze.codes.PARSE;
   const cpu = await rsheapdump.analyzeCpuProfile('a.cpuprofile', { limit: 5 });
   const self: number = cpu.functions[0].self;
+  const svg: string = await analyze.flameGraph('a.cpuprofile', { width: 800, signal: AbortSignal.timeout(1000), onProgress: (stage) => void (stage === 'reading') });
+  analyze.foldProfileSync('a.cpuprofile', (stage) => void (stage === 'analyzing'));
+  void svg;
+  const d = await analyze.diffProfiles('a.cpuprofile', 'b.cpuprofile', { normalize: 'share', failOnRegression: 10, signal: AbortSignal.timeout(1000) });
+  const drop: number = d.functions[0].selfDelta;
+  const change: number | undefined = d.functions[0].selfChange;
+  const grew: string[] = rsheapdump.diffProfilesSync('a', 'b', { noiseFloor: 0.5 }).regressions.map((r) => r.what);
+  void [drop, change, grew, codes.MISMATCHED_INPUTS];
   try {
     await rsheapdump.findLeaks('a', 'b', 'c', { limit: 3 });
   } catch (e) {
@@ -80,6 +88,14 @@ function wrongCalls(): void {
   void analyzeSnapshot('x', { signal: true });
   // @ts-expect-error the phases are named
   void analyzeSnapshot('x', { onProgress: (phase: 'reading') => phase });
+  // @ts-expect-error a profile's stages are 'reading', 'parsing', 'analyzing'
+  void rsheapdump.analyzeCpuProfile('a', { onProgress: (stage: 'dominators') => stage });
+  // @ts-expect-error normalize is 'time' or 'share'
+  void analyze.diffProfiles('a', 'b', { normalize: 'samples' });
+  // @ts-expect-error the blocking twins take no signal
+  void analyze.diffProfilesSync('a', 'b', { signal: AbortSignal.abort() });
+  // @ts-expect-error the blocking twins take no signal
+  void analyze.flameGraphSync('a', { signal: AbortSignal.abort() });
   // @ts-expect-error the blocking twins take no signal
   void analyze.findLeaksSync('a', 'b', 'c', { signal: AbortSignal.abort() });
   // @ts-expect-error no such code

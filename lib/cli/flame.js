@@ -43,7 +43,7 @@ async function main(argv) {
     if (!Number.isInteger(width) || width < 200 || width > 100000) throw new UsageError(`--width must be a whole number from 200 to 100000, got '${values.width}'`);
   }
   const input = positionals[0];
-  const { flameGraph } = require('../native');
+  const { flameGraph } = require('../profile-analysis');
   const svg = await flameGraph(input, { weight, timing: values.timing, title: values.title, width });
   const out = values.output ?? path.join(path.dirname(input), `${path.basename(input).replace(/(\.(cpuprofile|heapprofile|folded|json|txt))?(\.gz)?$/, '')}.svg`);
   if (out === '-') {

@@ -44,7 +44,7 @@ async function main(argv) {
   const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' }, ...weightOptions });
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give one profile file' : 'missing the profile file');
   const weight = weightOf(values);
-  const { foldProfile } = require('../native');
+  const { foldProfile } = require('../profile-analysis');
   const text = await foldProfile(positionals[0], { weight, timing: values.timing });
   if (values.output && values.output !== '-') fs.writeFileSync(values.output, text);
   else process.stdout.write(text);

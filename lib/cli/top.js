@@ -136,7 +136,7 @@ async function main(argv) {
     throw new UsageError(`--timing must be 'samples' or 'deltas', got '${values.timing}'`);
   }
   const file = positionals[0];
-  const { analyzeCpuProfile, analyzeHeapProfile } = require('../native');
+  const { analyzeCpuProfile, analyzeHeapProfile } = require('../profile-analysis');
   const opts = { timing: values.timing, tree: !!values.tree, minPercent: values.tree ? minPercent : 0, maxDepth: depth };
   let a;
   try {

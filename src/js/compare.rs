@@ -7,7 +7,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::error::{check, to_js};
-use super::task::{task_with, ProgressFn, Watch};
+use super::task::{reporter, task_with, ProgressFn, Watch};
 use crate::cancel::Cancel;
 use crate::snapshot::diff::{self, Diff};
 use crate::snapshot::leaks::{self, Leaks};
@@ -224,15 +224,6 @@ pub(crate) fn retainers_object(r: Retainers) -> JsRetainers {
             .map(|g| JsRetainerGroup { count: g.count as f64, ids: g.ids.into_iter().map(|i| i as f64).collect(), path: g.path.map(path_object) })
             .collect(),
         omitted: r.omitted as f64,
-    }
-}
-
-/// Calls the JS progress callback, if any; a throwing callback must not abort the work.
-fn reporter<'a>(f: &'a Option<Function<'_, FnArgs<(String, f64)>, ()>>) -> impl Fn(&str, f64) + 'a {
-    move |label: &str, fraction: f64| {
-        if let Some(f) = f {
-            let _ = f.call((label.to_owned(), fraction).into());
-        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! napi glue for `crate::profile`: `analyzeCpuProfile` / `analyzeHeapProfile` (off the event
-//! loop, with sync twins), `foldProfile` and `flameGraph`.
+//! napi glue for `crate::profile`: `analyzeCpuProfile` / `analyzeHeapProfile`, `foldProfile` and
+//! `flameGraph`, each off the event loop with progress and an `AbortSignal`, and a blocking twin.
+//! Argument checks are in lib/profile-analysis.js.
 
 use std::path::PathBuf;
 
@@ -7,8 +8,11 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::error::{check, to_js};
+use super::task::{reporter, task_with, ProgressFn, Watch};
+use crate::cancel::Cancel;
 use crate::error::{Error as CoreError, ErrorKind};
-use crate::profile::api::{self, Analysis, AnalyzeOptions, FlameOptions, WeightChoice};
+use crate::profile::api::{self, Analysis, AnalyzeOptions, FlameOptions, Progress, WeightChoice};
+use crate::profile::diff::{self, change_percent, DiffOptions, Normalize, ProfileDiff};
 use crate::profile::{Kind, Timing};
 
 /// Options of the profile functions; each function reads only the ones it needs.
@@ -120,24 +124,6 @@ fn to_object(a: Analysis) -> ProfileAnalysis {
     }
 }
 
-/// The file argument: a string, or a synchronous TypeError with Node's code, as Node's own
-/// functions do for a wrong argument type.
-fn path_arg(env: &Env, v: &Unknown<'_>) -> Result<PathBuf> {
-    let t = v.get_type()?;
-    if t == ValueType::String {
-        // SAFETY: the type was just checked.
-        let s: String = unsafe { v.cast::<String>()? };
-        return Ok(PathBuf::from(s));
-    }
-    let got = match t {
-        ValueType::Undefined => "undefined".to_owned(),
-        ValueType::Null => "null".to_owned(),
-        other => format!("type {}", format!("{other:?}").to_lowercase()),
-    };
-    env.throw_type_error(&format!("The \"file\" argument must be of type string. Received {got}"), Some("ERR_INVALID_ARG_TYPE"))?;
-    Err(napi::Error::new(Status::PendingException, "invalid file argument"))
-}
-
 fn bad_value(name: &str, got: &str, allowed: &str) -> CoreError {
     CoreError::new(ErrorKind::InvalidValue, format!("The property 'options.{name}' must be one of: {allowed}. Received '{got}'"))
 }
@@ -175,18 +161,25 @@ fn flame_options(o: &ProfileOptions) -> crate::error::Result<FlameOptions> {
     Ok(FlameOptions { timing: timing(o)?, weight: weight(o)?, title: o.title.clone(), width: o.width })
 }
 
+/// The blocking callback type: `onProgress(label, fraction)` on the calling thread.
+type SyncProgress<'a> = Option<Function<'a, FnArgs<(String, f64)>, ()>>;
+
 /// Reads and analyzes a profile on the libuv thread pool.
 pub struct AnalyzeTask {
     path: PathBuf,
     opts: AnalyzeOptions,
+    watch: Watch,
 }
 
+#[napi]
 impl Task for AnalyzeTask {
     type Output = crate::error::Result<Analysis>;
     type JsValue = ProfileAnalysis;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(api::analyze_file(&self.path, &self.opts))
+        let w = &self.watch;
+        let report = |l: &str, f: f64| w.report(l, f);
+        Ok(api::analyze_file(&self.path, &self.opts, &Progress::new(&report, &w.cancel)))
     }
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> Result<ProfileAnalysis> {
@@ -194,35 +187,70 @@ impl Task for AnalyzeTask {
     }
 }
 
-fn analyze_task(env: &Env, path: Unknown<'_>, options: Option<ProfileOptions>, kind: Kind) -> Result<AsyncTask<AnalyzeTask>> {
+fn analyze_task(
+    env: &Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+    kind: Kind,
+) -> Result<AsyncTask<AnalyzeTask>> {
     let opts = check(env, analyze_options(&options.unwrap_or_default(), kind))?;
-    Ok(AsyncTask::new(AnalyzeTask { path: path_arg(env, &path)?, opts }))
+    let watch = Watch::new(on_progress, signal.as_ref());
+    Ok(task_with(AnalyzeTask { path: PathBuf::from(path), opts, watch }, signal))
+}
+
+fn analyze_sync(env: &Env, path: String, options: Option<ProfileOptions>, on_progress: SyncProgress<'_>, kind: Kind) -> Result<ProfileAnalysis> {
+    let opts = check(env, analyze_options(&options.unwrap_or_default(), kind))?;
+    let report = reporter(&on_progress);
+    check(env, api::analyze_file(path.as_ref(), &opts, &Progress::new(&report, &Cancel::new()))).map(to_object)
 }
 
 /// Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree.
+/// `onProgress(label, fraction)` is queued to the event loop as it goes; `signal` aborts it.
 #[napi]
-pub fn analyze_cpu_profile(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
-    analyze_task(&env, path, options, Kind::Cpu)
+pub fn analyze_cpu_profile(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<AnalyzeTask>> {
+    analyze_task(&env, path, options, on_progress, signal, Kind::Cpu)
 }
 
-/// Same as `analyzeCpuProfile`, blocking.
+/// Same as `analyzeCpuProfile`, blocking; `onProgress(label, fraction)` is called on this thread.
 #[napi]
-pub fn analyze_cpu_profile_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
-    let opts = check(&env, analyze_options(&options.unwrap_or_default(), Kind::Cpu))?;
-    check(&env, api::analyze_file(&path_arg(&env, &path)?, &opts)).map(to_object)
+pub fn analyze_cpu_profile_sync(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<ProfileAnalysis> {
+    analyze_sync(&env, path, options, on_progress, Kind::Cpu)
 }
 
 /// Analyzes a `.heapprofile` (plain or gzip) off the event loop: allocation sites by bytes.
 #[napi]
-pub fn analyze_heap_profile(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<AnalyzeTask>> {
-    analyze_task(&env, path, options, Kind::Heap)
+pub fn analyze_heap_profile(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<AnalyzeTask>> {
+    analyze_task(&env, path, options, on_progress, signal, Kind::Heap)
 }
 
 /// Same as `analyzeHeapProfile`, blocking.
 #[napi]
-pub fn analyze_heap_profile_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<ProfileAnalysis> {
-    let opts = check(&env, analyze_options(&options.unwrap_or_default(), Kind::Heap))?;
-    check(&env, api::analyze_file(&path_arg(&env, &path)?, &opts)).map(to_object)
+pub fn analyze_heap_profile_sync(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<ProfileAnalysis> {
+    analyze_sync(&env, path, options, on_progress, Kind::Heap)
 }
 
 /// Which text [`TextTask`] produces.
@@ -235,21 +263,25 @@ enum TextJob {
 pub struct TextTask {
     path: PathBuf,
     job: TextJob,
+    watch: Watch,
 }
 
-fn run_text(path: &std::path::Path, job: &TextJob) -> crate::error::Result<String> {
+fn run_text(path: &std::path::Path, job: &TextJob, pr: &Progress<'_>) -> crate::error::Result<String> {
     match job {
-        TextJob::Fold(t, w) => api::fold_file(path, *t, *w).map(|(f, _, _)| crate::profile::fold::to_text(&f)),
-        TextJob::Flame(o) => api::flame_file(path, o),
+        TextJob::Fold(t, w) => api::fold_file(path, *t, *w, pr).map(|(f, _, _)| crate::profile::fold::to_text(&f)),
+        TextJob::Flame(o) => api::flame_file(path, o, pr),
     }
 }
 
+#[napi]
 impl Task for TextTask {
     type Output = crate::error::Result<String>;
     type JsValue = String;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(run_text(&self.path, &self.job))
+        let w = &self.watch;
+        let report = |l: &str, f: f64| w.report(l, f);
+        Ok(run_text(&self.path, &self.job, &Progress::new(&report, &w.cancel)))
     }
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> Result<String> {
@@ -257,32 +289,281 @@ impl Task for TextTask {
     }
 }
 
+fn fold_job(env: &Env, options: Option<ProfileOptions>) -> Result<TextJob> {
+    let o = options.unwrap_or_default();
+    Ok(TextJob::Fold(check(env, timing(&o))?, check(env, weight(&o))?))
+}
+
+fn flame_job(env: &Env, options: Option<ProfileOptions>) -> Result<TextJob> {
+    Ok(TextJob::Flame(check(env, flame_options(&options.unwrap_or_default()))?))
+}
+
+fn text_task(path: String, job: TextJob, on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<TextTask> {
+    let watch = Watch::new(on_progress, signal.as_ref());
+    task_with(TextTask { path: PathBuf::from(path), job, watch }, signal)
+}
+
+fn text_sync(env: &Env, path: String, job: TextJob, on_progress: SyncProgress<'_>) -> Result<String> {
+    let report = reporter(&on_progress);
+    check(env, run_text(path.as_ref(), &job, &Progress::new(&report, &Cancel::new())))
+}
+
 /// Collapsed stacks (`a;b;c 42` lines) of a `.cpuprofile` or `.heapprofile`, off the event loop.
 #[napi]
-pub fn fold_profile(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
-    let o = options.unwrap_or_default();
-    let job = TextJob::Fold(check(&env, timing(&o))?, check(&env, weight(&o))?);
-    Ok(AsyncTask::new(TextTask { path: path_arg(&env, &path)?, job }))
+pub fn fold_profile(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<TextTask>> {
+    Ok(text_task(path, fold_job(&env, options)?, on_progress, signal))
 }
 
 /// Same as `foldProfile`, blocking.
 #[napi]
-pub fn fold_profile_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<String> {
-    let o = options.unwrap_or_default();
-    let job = TextJob::Fold(check(&env, timing(&o))?, check(&env, weight(&o))?);
-    check(&env, run_text(&path_arg(&env, &path)?, &job))
+pub fn fold_profile_sync(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<String> {
+    let job = fold_job(&env, options)?;
+    text_sync(&env, path, job, on_progress)
 }
 
 /// An interactive flame graph SVG of a profile or a collapsed-stacks file, off the event loop.
 #[napi]
-pub fn flame_graph(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<AsyncTask<TextTask>> {
-    let job = TextJob::Flame(check(&env, flame_options(&options.unwrap_or_default()))?);
-    Ok(AsyncTask::new(TextTask { path: path_arg(&env, &path)?, job }))
+pub fn flame_graph(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<TextTask>> {
+    Ok(text_task(path, flame_job(&env, options)?, on_progress, signal))
 }
 
 /// Same as `flameGraph`, blocking.
 #[napi]
-pub fn flame_graph_sync(env: Env, path: Unknown<'_>, options: Option<ProfileOptions>) -> Result<String> {
-    let job = TextJob::Flame(check(&env, flame_options(&options.unwrap_or_default()))?);
-    check(&env, run_text(&path_arg(&env, &path)?, &job))
+pub fn flame_graph_sync(
+    env: Env,
+    path: String,
+    options: Option<ProfileOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<String> {
+    let job = flame_job(&env, options)?;
+    text_sync(&env, path, job, on_progress)
+}
+
+/// Options of `diffProfiles`.
+#[napi(object)]
+#[derive(Default)]
+pub struct DiffProfilesOptions {
+    /// `'time'` (µs or bytes as recorded, default) or `'share'` (percent of each profile's total).
+    pub normalize: Option<String>,
+    /// List as regressions what grew by more than this percentage.
+    pub fail_on_regression: Option<f64>,
+    /// Functions below this percentage of the second profile's total are never regressions
+    /// (default 1); nor is growth within 3 standard deviations of the sampling noise.
+    pub noise_floor: Option<f64>,
+}
+
+/// A function (CPU) or allocation site (heap) in both profiles. Values are µs or bytes with
+/// `normalize: 'time'`, percentages of each profile's total with `'share'`.
+#[napi(object, js_name = "ProfileFunctionDiff")]
+pub struct JsFunctionDiff {
+    /// Function name, `(anonymous)` for unnamed functions.
+    pub name: String,
+    /// Script URL; empty for V8's pseudo-frames.
+    pub url: String,
+    /// 1-based line (the second profile's when both have the function), 0 when unknown.
+    pub line: f64,
+    /// 1-based column, 0 when unknown.
+    pub column: f64,
+    /// `'js'`, or `'idle'`, `'program'`, `'gc'` for V8's pseudo-frames.
+    pub category: String,
+    /// Self value in the first profile (0 when it does not have the function).
+    pub before_self: f64,
+    /// Self value in the second profile (0 when it does not have the function).
+    pub after_self: f64,
+    /// `afterSelf - beforeSelf`.
+    pub self_delta: f64,
+    /// The change of self value in percent of `beforeSelf`; absent when that is 0.
+    pub self_change: Option<f64>,
+    /// Total value (self plus callees) in the first profile.
+    pub before_total: f64,
+    /// Total value in the second profile.
+    pub after_total: f64,
+    /// `afterTotal - beforeTotal`.
+    pub total_delta: f64,
+    /// The change of total value in percent of `beforeTotal`; absent when that is 0.
+    pub total_change: Option<f64>,
+    /// Samples with the function on top in the first profile (CPU or allocation samples).
+    pub before_count: f64,
+    /// Samples with the function on top in the second profile.
+    pub after_count: f64,
+}
+
+/// Something that grew beyond `failOnRegression`.
+#[napi(object, js_name = "ProfileRegression")]
+pub struct JsRegression {
+    /// `'total CPU time (idle excluded)'`, `'total sampled bytes'`, or a function as
+    /// `name url:line:column`.
+    pub what: String,
+    /// Before (normalized).
+    pub before: f64,
+    /// After (normalized).
+    pub after: f64,
+    /// Growth in percent of `before`; absent when `before` is 0.
+    pub change: Option<f64>,
+}
+
+/// What `diffProfiles` resolves to.
+#[napi(object, js_name = "ProfileDiff")]
+pub struct JsProfileDiff {
+    /// `'cpu'` or `'heap'`.
+    pub kind: String,
+    /// `'time'` or `'share'`.
+    pub normalize: String,
+    /// Unit of the values: `'us'` or `'bytes'` with `'time'`, `'percent'` with `'share'`.
+    pub unit: String,
+    /// The first profile's total, idle excluded (normalized).
+    pub before_total: f64,
+    /// The second profile's total, idle excluded (normalized).
+    pub after_total: f64,
+    /// `afterTotal - beforeTotal`.
+    pub total_delta: f64,
+    /// The change of the total in percent of `beforeTotal`; absent when that is 0.
+    pub total_change: Option<f64>,
+    /// Samples in the first profile.
+    pub before_sample_count: f64,
+    /// Samples in the second profile.
+    pub after_sample_count: f64,
+    /// CPU: the first profile's sampling interval in µs (the lower quartile of its `timeDeltas`;
+    /// 0 when it has none). CPU time is samples × interval: time the thread was descheduled does not
+    /// count.
+    pub before_interval: f64,
+    /// CPU: the second profile's sampling interval in µs.
+    pub after_interval: f64,
+    /// Every function of either profile, largest change of self value first.
+    pub functions: Vec<JsFunctionDiff>,
+    /// With `failOnRegression`: what grew by more than that, largest growth first (the total
+    /// first when it grew); empty otherwise.
+    pub regressions: Vec<JsRegression>,
+}
+
+fn diff_object(d: ProfileDiff) -> JsProfileDiff {
+    let unit = match d.normalize {
+        Normalize::Share => "percent",
+        Normalize::Time => d.kind.unit(),
+    };
+    JsProfileDiff {
+        kind: d.kind.name().to_owned(),
+        normalize: d.normalize.name().to_owned(),
+        unit: unit.to_owned(),
+        before_total: d.before_total,
+        after_total: d.after_total,
+        total_delta: d.after_total - d.before_total,
+        total_change: change_percent(d.before_total, d.after_total),
+        before_sample_count: d.before_samples as f64,
+        after_sample_count: d.after_samples as f64,
+        before_interval: d.before_interval,
+        after_interval: d.after_interval,
+        functions: d
+            .functions
+            .into_iter()
+            .map(|f| JsFunctionDiff {
+                self_delta: f.self_delta(),
+                total_delta: f.total_delta(),
+                self_change: change_percent(f.before.self_value, f.after.self_value),
+                total_change: change_percent(f.before.total_value, f.after.total_value),
+                before_count: f.before.self_count as f64,
+                after_count: f.after.self_count as f64,
+                before_self: f.before.self_value,
+                after_self: f.after.self_value,
+                before_total: f.before.total_value,
+                after_total: f.after.total_value,
+                name: f.name,
+                url: f.url,
+                line: f.line as f64,
+                column: f.column as f64,
+                category: f.category.to_owned(),
+            })
+            .collect(),
+        regressions: d
+            .regressions
+            .into_iter()
+            .map(|r| JsRegression { change: change_percent(r.before, r.after), what: r.what, before: r.before, after: r.after })
+            .collect(),
+    }
+}
+
+fn diff_options(o: &DiffProfilesOptions) -> crate::error::Result<DiffOptions> {
+    let normalize = match o.normalize.as_deref() {
+        None | Some("time") => Normalize::Time,
+        Some("share") => Normalize::Share,
+        Some(x) => return Err(bad_value("normalize", x, "'time', 'share'")),
+    };
+    Ok(DiffOptions { normalize, fail_on_regression: o.fail_on_regression, noise_floor: o.noise_floor.unwrap_or(1.0) })
+}
+
+/// `diffProfiles` on the libuv thread pool.
+pub struct DiffTask {
+    before: PathBuf,
+    after: PathBuf,
+    opts: DiffOptions,
+    watch: Watch,
+}
+
+#[napi]
+impl Task for DiffTask {
+    type Output = crate::error::Result<ProfileDiff>;
+    type JsValue = JsProfileDiff;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let w = &self.watch;
+        let report = |l: &str, f: f64| w.report(l, f);
+        Ok(diff::diff_files(&self.before, &self.after, &self.opts, &Progress::new(&report, &w.cancel)))
+    }
+
+    fn resolve(&mut self, env: Env, out: Self::Output) -> Result<JsProfileDiff> {
+        out.map(diff_object).map_err(|e| to_js(&env, &e))
+    }
+}
+
+/// Compares two profiles of one kind per function, off the event loop.
+#[napi]
+pub fn diff_profiles(
+    env: Env,
+    before: String,
+    after: String,
+    options: Option<DiffProfilesOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: Option<ProgressFn>,
+    signal: Option<AbortSignal>,
+) -> Result<AsyncTask<DiffTask>> {
+    let opts = check(&env, diff_options(&options.unwrap_or_default()))?;
+    let watch = Watch::new(on_progress, signal.as_ref());
+    Ok(task_with(DiffTask { before: before.into(), after: after.into(), opts, watch }, signal))
+}
+
+/// Same as `diffProfiles`, blocking.
+#[napi]
+pub fn diff_profiles_sync(
+    env: Env,
+    before: String,
+    after: String,
+    options: Option<DiffProfilesOptions>,
+    #[napi(ts_arg_type = "(label: string, fraction: number) => void")] on_progress: SyncProgress<'_>,
+) -> Result<JsProfileDiff> {
+    let opts = check(&env, diff_options(&options.unwrap_or_default()))?;
+    let report = reporter(&on_progress);
+    check(&env, diff::diff_files(before.as_ref(), after.as_ref(), &opts, &Progress::new(&report, &Cancel::new()))).map(diff_object)
+}
+
+/// Whether a file (plain or gzip) is a heap snapshot, from its first 4 KiB: how the CLI's `diff`
+/// tells snapshots from profiles.
+#[napi]
+pub fn is_heap_snapshot(env: Env, path: String) -> Result<bool> {
+    check(&env, crate::profile::parse::is_snapshot_file(path.as_ref()))
 }

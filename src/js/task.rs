@@ -49,3 +49,13 @@ impl Watch {
 pub fn task_with<T: Task>(task: T, signal: Option<AbortSignal>) -> AsyncTask<T> {
     AsyncTask::with_optional_signal(task, signal)
 }
+
+/// The progress callback of a blocking call, called on this thread; a throwing callback must not
+/// abort the work (its error is dropped).
+pub fn reporter<'a>(f: &'a Option<Function<'_, FnArgs<(String, f64)>, ()>>) -> impl Fn(&str, f64) + 'a {
+    move |label: &str, fraction: f64| {
+        if let Some(f) = f {
+            let _ = f.call((label.to_owned(), fraction).into());
+        }
+    }
+}

@@ -8,6 +8,7 @@ use super::model::Timing;
 use super::model::{Kind, Profile};
 use super::parse;
 use super::{flame, tree};
+use crate::cancel::Cancel;
 use crate::error::{Error, ErrorKind, Result};
 
 /// What to compute in [`analyze`].
@@ -81,9 +82,46 @@ pub struct Analysis {
     pub tree: Vec<Row>,
 }
 
-/// Reads a profile, checking its kind when `expect` is set.
-pub fn load(path: &Path, timing: Timing, expect: Option<Kind>) -> Result<Profile> {
-    let p = parse::read_file(path, parse::Options { timing })?;
+#[cfg(test)]
+fn no_report(_: &str, _: f64) {}
+
+/// Where the work reports progress, and the flag that stops it: each function reports
+/// `reading` (fraction of the file's bytes), `parsing` and `analyzing` (0 at the start, 1 at the
+/// end), and stops with `ABORT_ERR` at the next 1 MiB read or the next stage once cancelled.
+pub struct Progress<'a> {
+    report: &'a dyn Fn(&str, f64),
+    cancel: Cancel,
+}
+
+impl<'a> Progress<'a> {
+    /// Reports to `report`; stops when `cancel` is set.
+    pub fn new(report: &'a dyn Fn(&str, f64), cancel: &Cancel) -> Self {
+        Progress { report, cancel: cancel.clone() }
+    }
+
+    /// No reports, never cancelled.
+    #[cfg(test)]
+    pub fn none() -> Progress<'static> {
+        Progress { report: &no_report, cancel: Cancel::new() }
+    }
+
+    /// Reports `fraction` of stage `label`, then fails if cancelled.
+    pub fn step(&self, label: &str, fraction: f64) -> Result<()> {
+        (self.report)(label, fraction);
+        self.cancel.check()
+    }
+}
+
+/// Reads a profile, checking its kind when `expect` is set. Its stages' fractions are mapped
+/// into `[lo, hi]`, so that two files read one after the other report 0 to 1 once.
+pub fn load_part(path: &Path, timing: Timing, expect: Option<Kind>, pr: &Progress<'_>, (lo, hi): (f64, f64)) -> Result<Profile> {
+    let at = |f: f64| lo + (hi - lo) * f;
+    pr.step("reading", at(0.0))?;
+    let bytes = parse::read_input_with(path, &|f| (pr.report)("reading", at(f)), &pr.cancel)?;
+    pr.step("parsing", at(0.0))?;
+    let p = parse::parse(&bytes, parse::Options { timing }).map_err(|e| e.with_path(path))?;
+    drop(bytes);
+    pr.step("parsing", at(1.0))?;
     if let Some(k) = expect {
         if p.kind != k {
             let hint = match p.kind {
@@ -96,9 +134,18 @@ pub fn load(path: &Path, timing: Timing, expect: Option<Kind>) -> Result<Profile
     Ok(p)
 }
 
+/// Reads a profile, checking its kind when `expect` is set.
+pub fn load(path: &Path, timing: Timing, expect: Option<Kind>, pr: &Progress<'_>) -> Result<Profile> {
+    load_part(path, timing, expect, pr, (0.0, 1.0))
+}
+
 /// Reads and analyzes the profile at `path`.
-pub fn analyze_file(path: &Path, opts: &AnalyzeOptions) -> Result<Analysis> {
-    Ok(analyze(&load(path, opts.timing, opts.expect)?, opts))
+pub fn analyze_file(path: &Path, opts: &AnalyzeOptions, pr: &Progress<'_>) -> Result<Analysis> {
+    let p = load(path, opts.timing, opts.expect, pr)?;
+    pr.step("analyzing", 0.0)?;
+    let a = analyze(&p, opts);
+    pr.step("analyzing", 1.0)?;
+    Ok(a)
 }
 
 /// Bottom-up table (and optionally the top-down tree) of a parsed profile.
@@ -188,10 +235,13 @@ fn unit_name(kind: Kind, w: Weight) -> &'static str {
 }
 
 /// Collapsed stacks of a profile file, with the unit of their weights.
-pub fn fold_file(path: &Path, timing: Timing, weight: WeightChoice) -> Result<(Folded, Kind, &'static str)> {
-    let p = load(path, timing, None)?;
+pub fn fold_file(path: &Path, timing: Timing, weight: WeightChoice, pr: &Progress<'_>) -> Result<(Folded, Kind, &'static str)> {
+    let p = load(path, timing, None, pr)?;
     let w = weight_for(p.kind, weight).map_err(|e| e.with_path(path))?;
-    Ok((fold::fold(&p, w), p.kind, unit_name(p.kind, w)))
+    pr.step("analyzing", 0.0)?;
+    let f = fold::fold(&p, w);
+    pr.step("analyzing", 1.0)?;
+    Ok((f, p.kind, unit_name(p.kind, w)))
 }
 
 /// Options for [`flame_file`].
@@ -208,9 +258,11 @@ pub struct FlameOptions {
 }
 
 /// The flame graph SVG of a profile, or of a collapsed-stacks file (anything that is not JSON).
-pub fn flame_file(path: &Path, opts: &FlameOptions) -> Result<String> {
-    let bytes = parse::read_input(path)?;
+pub fn flame_file(path: &Path, opts: &FlameOptions, pr: &Progress<'_>) -> Result<String> {
+    pr.step("reading", 0.0)?;
+    let bytes = parse::read_input_with(path, &|f| (pr.report)("reading", f), &pr.cancel)?;
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    pr.step("parsing", 0.0)?;
     let (folded, title, unit) = if first == Some(b'{') {
         let p = parse::parse(&bytes, parse::Options { timing: opts.timing }).map_err(|e| e.with_path(path))?;
         let w = weight_for(p.kind, opts.weight).map_err(|e| e.with_path(path))?;
@@ -226,13 +278,18 @@ pub fn flame_file(path: &Path, opts: &FlameOptions) -> Result<String> {
         })?;
         (fold::parse_text(text).map_err(|e| e.with_path(path))?, "Flame Graph", "samples")
     };
+    drop(bytes);
+    pr.step("parsing", 1.0)?;
     let fo = flame::Options {
         title: opts.title.clone().unwrap_or_else(|| title.to_owned()),
         unit: unit.to_owned(),
         width: opts.width.unwrap_or(1200),
         ..flame::Options::default()
     };
-    Ok(flame::render(&folded, &fo))
+    pr.step("analyzing", 0.0)?;
+    let svg = flame::render(&folded, &fo);
+    pr.step("analyzing", 1.0)?;
+    Ok(svg)
 }
 
 #[cfg(test)]
@@ -252,7 +309,7 @@ mod tests {
     #[test]
     fn analysis_rows_are_display_ready() {
         let path = write("a.cpuprofile", CPU);
-        let a = analyze_file(&path, &AnalyzeOptions { tree: true, ..Default::default() }).unwrap();
+        let a = analyze_file(&path, &AnalyzeOptions { tree: true, ..Default::default() }, &Progress::none()).unwrap();
         assert_eq!(a.kind, Kind::Cpu);
         assert_eq!((a.sample_count, a.total, a.function_count), (4, 400.0, 2));
         let leaf = &a.functions[0];
@@ -262,23 +319,23 @@ mod tests {
         assert_eq!(a.tree.len(), 2);
         assert_eq!((a.tree[0].parent, a.tree[1].parent, a.tree[1].depth), (-1, 0, 1));
         assert_eq!(a.tree[0].total_count, 4);
-        let limited = analyze_file(&path, &AnalyzeOptions { limit: Some(1), ..Default::default() }).unwrap();
+        let limited = analyze_file(&path, &AnalyzeOptions { limit: Some(1), ..Default::default() }, &Progress::none()).unwrap();
         assert_eq!(limited.functions.len(), 1);
-        let e = analyze_file(&path, &AnalyzeOptions { expect: Some(Kind::Heap), ..Default::default() }).unwrap_err();
+        let e = analyze_file(&path, &AnalyzeOptions { expect: Some(Kind::Heap), ..Default::default() }, &Progress::none()).unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotAProfile);
     }
 
     #[test]
     fn flame_reads_profiles_and_folded_text() {
         let path = write("b.cpuprofile", CPU);
-        let svg = flame_file(&path, &FlameOptions::default()).unwrap();
+        let svg = flame_file(&path, &FlameOptions::default(), &Progress::none()).unwrap();
         assert!(svg.contains("CPU Flame Graph") && svg.contains("leaf file:///x.js:10:5"));
-        let (f, kind, unit) = fold_file(&path, Timing::Samples, WeightChoice::Default).unwrap();
+        let (f, kind, unit) = fold_file(&path, Timing::Samples, WeightChoice::Default, &Progress::none()).unwrap();
         assert_eq!((f.total(), kind, unit), (4, Kind::Cpu, "samples"));
         let folded = write("c.folded", &fold::to_text(&f));
-        let svg2 = flame_file(&folded, &FlameOptions { title: Some("T".into()), ..Default::default() }).unwrap();
+        let svg2 = flame_file(&folded, &FlameOptions { title: Some("T".into()), ..Default::default() }, &Progress::none()).unwrap();
         assert!(svg2.contains(">T</text>") && svg2.contains("leaf file:///x.js:10:5"));
-        let e = fold_file(&path, Timing::Samples, WeightChoice::Bytes).unwrap_err();
+        let e = fold_file(&path, Timing::Samples, WeightChoice::Bytes, &Progress::none()).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidValue);
     }
 }

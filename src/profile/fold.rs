@@ -9,6 +9,10 @@ use std::collections::HashMap;
 use super::model::Profile;
 use crate::error::{Error, Result};
 
+/// The largest weight, and sum of weights, a folded file may have: 2^53 (see
+/// `parse::MAX_EXACT`).
+const MAX_WEIGHT: u64 = 1 << 53;
+
 /// What a stack's weight counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Weight {
@@ -38,9 +42,11 @@ pub struct Stack {
 }
 
 impl Folded {
-    /// Sum of all weights.
+    /// Sum of all weights. Both builders keep it within 2^53 ([`parse_text`] refuses more, and
+    /// [`fold`] reads profiles whose values the parser bounds the same way); saturating so that
+    /// even a hand-built `Folded` cannot overflow.
     pub fn total(&self) -> u64 {
-        self.stacks.iter().map(|s| s.weight).sum()
+        self.stacks.iter().fold(0u64, |t, s| t.saturating_add(s.weight))
     }
 
     fn sort(&mut self) {
@@ -144,6 +150,7 @@ pub fn parse_text(text: &str) -> Result<Folded> {
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut merged: HashMap<Vec<u32>, u64> = HashMap::new();
     let mut offset = 0u64;
+    let mut total = 0u64;
     for line in text.split('\n') {
         let at = offset;
         offset += line.len() as u64 + 1;
@@ -154,11 +161,25 @@ pub fn parse_text(text: &str) -> Result<Folded> {
         let Some((stack, count)) = line.rsplit_once(' ') else {
             return Err(Error::parse(at, "a folded line has no weight", "each line is 'frame;frame;... <count>'"));
         };
-        // Other tools may write fractional weights; they are rounded to whole units.
-        let weight = match count.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => v.round() as u64,
-            _ => return Err(Error::parse(at, format!("'{count}' is not a weight"), "each line is 'frame;frame;... <count>'")),
+        // Whole numbers are read exactly; other tools may write fractional weights, which are
+        // rounded to whole units.
+        let count = count.trim();
+        let weight = match count.parse::<u64>() {
+            Ok(v) => v,
+            Err(_) => match count.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => v.round().min(u64::MAX as f64) as u64,
+                _ => return Err(Error::parse(at, format!("'{count}' is not a weight"), "each line is 'frame;frame;... <count>'")),
+            },
         };
+        // Every weight, and so every sum, stays within 2^53: exact in f64 and in JavaScript,
+        // and no u64 sum (totals, flame graph offsets) can overflow.
+        if weight > MAX_WEIGHT {
+            return Err(Error::parse(at, format!("the weight {count} is beyond 2^53"), "no profile has that many samples, µs or bytes; the file is damaged"));
+        }
+        total += weight;
+        if total > MAX_WEIGHT {
+            return Err(Error::parse(at, "the weights add up to more than 2^53 here", "no profile has that many samples, µs or bytes; the file is damaged"));
+        }
         let mut frames = Vec::new();
         let mut cur = String::new();
         let mut chars = stack.chars();

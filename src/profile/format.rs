@@ -29,3 +29,19 @@ pub fn read_call_frame(r: &mut Reader<'_>) -> Result<Frame> {
     }
     Ok(f)
 }
+
+/// The largest number a profile may hold in a time, a size or a sum of them: 2^53, the largest
+/// integer an f64 (and so JavaScript) represents exactly. 2^53 µs is 285 years and 2^53 bytes
+/// 8 PiB, so only a damaged file goes beyond it; bounding every input by it keeps every total we
+/// compute (f64 sums, u64 folded weights) exact and free of overflow.
+pub const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// A number for `field` within ±[`MAX_EXACT`], or an invalid-profile error at its offset.
+pub fn bounded_number(r: &mut Reader<'_>, field: &str) -> Result<f64> {
+    let at = r.offset_of_value();
+    let v = r.number()?;
+    if v.abs() > MAX_EXACT {
+        return Err(invalid(Some(at), format!("'{field}' is {v}, beyond ±2^53: the file is damaged")));
+    }
+    Ok(v)
+}

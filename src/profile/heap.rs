@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::format::{invalid, read_call_frame};
+use super::format::{bounded_number, invalid, read_call_frame};
 use super::json::Reader;
 use super::model::{Frame, FrameTable, Kind, Node, Profile, NO_PARENT};
 use crate::error::Result;
@@ -84,7 +84,7 @@ pub fn read_head(r: &mut Reader<'_>, frames: &mut FrameTable) -> Result<Vec<Node
                         let f = read_call_frame(r)?;
                         nodes[cur as usize].frame = frames.intern(f);
                     }
-                    "selfSize" => nodes[cur as usize].value = r.number()?.max(0.0),
+                    "selfSize" => nodes[cur as usize].value = bounded_number(r, "selfSize")?.max(0.0),
                     "id" => nodes[cur as usize].id = r.integer()?,
                     "children" => {
                         r.begin_array()?;
@@ -116,5 +116,5 @@ pub fn build(mut nodes: Vec<Node>, samples: Vec<Sample>, frames: Vec<Frame>) -> 
             nodes[i as usize].count += 1;
         }
     }
-    Ok(Profile { kind: Kind::Heap, frames, nodes, start_time: 0.0, end_time: 0.0 })
+    Ok(Profile { kind: Kind::Heap, frames, nodes, start_time: 0.0, end_time: 0.0, interval: 0.0 })
 }

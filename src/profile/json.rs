@@ -29,6 +29,12 @@ impl<'a> Reader<'a> {
         self.pos as u64
     }
 
+    /// Byte offset where the next value starts (after whitespace): where an error about it points.
+    pub fn offset_of_value(&mut self) -> u64 {
+        self.ws();
+        self.pos as u64
+    }
+
     /// The unread input, after whitespace: for looking ahead with a second reader.
     pub fn rest(&mut self) -> &'a [u8] {
         self.ws();

@@ -4,7 +4,9 @@
 //! stacks; `flame` renders collapsed stacks as an SVG. Nothing here knows about Node.
 
 pub mod api;
+pub mod check;
 pub mod cpu;
+pub mod diff;
 pub mod flame;
 pub mod fold;
 pub mod format;

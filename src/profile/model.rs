@@ -158,6 +158,9 @@ pub struct Profile {
     pub start_time: f64,
     /// Recording end in microseconds (CPU only; 0 for heap profiles).
     pub end_time: f64,
+    /// CPU: the sampling interval in microseconds, the lower quartile of `timeDeltas` (0 when
+    /// the file has none); 0 for heap profiles.
+    pub interval: f64,
 }
 
 impl Profile {

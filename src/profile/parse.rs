@@ -1,13 +1,16 @@
 //! Reads a profile file: gzip or plain (by magic bytes, not by name), `.cpuprofile` or
 //! `.heapprofile` (by content), into a [`Profile`].
 
+use std::cell::Cell;
 use std::io::{BufRead, Read};
 use std::path::Path;
+use std::rc::Rc;
 
-use super::format::invalid;
+use super::format::{bounded_number, invalid, MAX_EXACT};
 use super::json::Reader;
 use super::model::{FrameTable, Profile, Timing};
 use super::{cpu, heap};
+use crate::cancel::Cancel;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Options for reading a profile.
@@ -17,18 +20,59 @@ pub struct Options {
     pub timing: Timing,
 }
 
+/// Fails unless the profile's values add up to at most [`MAX_EXACT`] (µs or bytes).
+fn check_total(p: Profile) -> Result<Profile> {
+    let total = p.total_value();
+    if total > MAX_EXACT {
+        let unit = match p.kind {
+            super::model::Kind::Cpu => "µs of CPU time",
+            super::model::Kind::Heap => "bytes",
+        };
+        return Err(invalid(None, format!("the profile's values add up to {total} {unit}, beyond 2^53: the file is damaged")));
+    }
+    Ok(p)
+}
+
 /// Reads and parses the profile at `path`.
+#[cfg(test)]
 pub fn read_file(path: &Path, opts: Options) -> Result<Profile> {
     let bytes = read_input(path)?;
     parse(&bytes, opts).map_err(|e| e.with_path(path))
 }
 
-/// Reads a file, gunzipping it when it starts with the gzip magic. Stops after the first 4 KiB
-/// when they show a heap snapshot: those are often gigabytes, and reading one whole only to
-/// reject it would take minutes.
+/// Reads a file, gunzipping it when it starts with the gzip magic (see [`read_input_with`]).
+#[cfg(test)]
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    read_input_with(path, &|_| {}, &Cancel::new())
+}
+
+/// Bytes read per step: progress is reported and `cancel` checked after each.
+const STEP: u64 = 1 << 20;
+
+/// Counts the file bytes that pass through, so progress is in file bytes even for gzip.
+struct Counting<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Reads a file, gunzipping it when it starts with the gzip magic, in 1 MiB steps: `progress`
+/// gets the fraction of the file read after each, and a set `cancel` stops it with `ABORT_ERR`.
+/// Stops after the first 4 KiB when they show a heap snapshot: those are often gigabytes, and
+/// reading one whole only to reject it would take minutes.
+pub fn read_input_with(path: &Path, progress: &dyn Fn(f64), cancel: &Cancel) -> Result<Vec<u8>> {
+    cancel.check()?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(&e, "open", path))?;
-    let mut file = std::io::BufReader::with_capacity(1 << 16, file);
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let count = Rc::new(Cell::new(0u64));
+    let mut file = std::io::BufReader::with_capacity(1 << 16, Counting { inner: file, count: count.clone() });
     let gz = file.fill_buf().map_err(|e| Error::io(&e, "read", path))?.starts_with(&[0x1f, 0x8b]);
     let mut input: Box<dyn Read> = if gz { Box::new(flate2::bufread::MultiGzDecoder::new(file)) } else { Box::new(file) };
     let mut out = Vec::new();
@@ -44,8 +88,30 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     if is_snapshot_start(&out) {
         return Err(snapshot_error(0).with_path(path));
     }
-    input.read_to_end(&mut out).map_err(|e| fail(e, out.len()))?;
+    loop {
+        let n = (&mut input).take(STEP).read_to_end(&mut out).map_err(|e| fail(e, out.len()))?;
+        cancel.check()?;
+        if n == 0 {
+            break;
+        }
+        if size > 0 {
+            progress((count.get() as f64 / size as f64).min(1.0));
+        }
+    }
+    progress(1.0);
     Ok(out)
+}
+
+/// Whether the file (plain or gzip) is a heap snapshot, from its first 4 KiB.
+pub fn is_snapshot_file(path: &Path) -> Result<bool> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(&e, "open", path))?;
+    let mut file = std::io::BufReader::new(file);
+    let gz = file.fill_buf().map_err(|e| Error::io(&e, "read", path))?.starts_with(&[0x1f, 0x8b]);
+    let input: Box<dyn Read> = if gz { Box::new(flate2::bufread::MultiGzDecoder::new(file)) } else { Box::new(file) };
+    let mut head = Vec::new();
+    // A damaged gzip stream is the reader's to report, with its offset: here it is just not a snapshot.
+    let _ = input.take(4096).read_to_end(&mut head);
+    Ok(is_snapshot_start(&head))
 }
 
 fn is_snapshot_start(head: &[u8]) -> bool {
@@ -65,7 +131,7 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
     let mut head: Option<Vec<super::model::Node>> = None;
     let mut id_samples: Option<(Vec<i64>, u64)> = None;
     let mut heap_samples: Option<Vec<heap::Sample>> = None;
-    let mut deltas: Option<Vec<i64>> = None;
+    let mut deltas: Option<(Vec<i64>, u64)> = None;
     let (mut start, mut end) = (None, None);
     let mut first = true;
     while let Some(key) = r.next_key(first)? {
@@ -87,9 +153,9 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
                     heap_samples = Some(heap::read_samples(&mut r)?);
                 }
             }
-            "timeDeltas" => deltas = Some(int_array(&mut r)?),
-            "startTime" => start = Some(r.number()?),
-            "endTime" => end = Some(r.number()?),
+            "timeDeltas" => deltas = Some((int_array(&mut r)?, at)),
+            "startTime" => start = Some(bounded_number(&mut r, "startTime")?),
+            "endTime" => end = Some(bounded_number(&mut r, "endTime")?),
             _ => r.skip_value()?,
         }
     }
@@ -101,7 +167,7 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
             (None, Some(_)) => return Err(invalid(None, "a .cpuprofile's samples must be node ids, found objects")),
             (None, None) => None,
         };
-        return cpu::build(nodes, samples, deltas, start, end, frames.into_frames(), opts.timing);
+        return cpu::build(nodes, samples, deltas, start, end, frames.into_frames(), opts.timing).and_then(check_total);
     }
     if let Some(nodes) = head {
         let samples = match (heap_samples, id_samples) {
@@ -115,7 +181,7 @@ pub fn parse(bytes: &[u8], opts: Options) -> Result<Profile> {
             }
             (None, None) => Vec::new(),
         };
-        return heap::build(nodes, samples, frames.into_frames());
+        return heap::build(nodes, samples, frames.into_frames()).and_then(check_total);
     }
     Err(Error::new(ErrorKind::NotAProfile, "not a profile: the JSON has neither 'nodes' (a .cpuprofile) nor 'head' (a .heapprofile)"))
 }

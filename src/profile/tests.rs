@@ -411,3 +411,128 @@ fn legacy_head_cpu_profiles_are_refused_clearly() {
     assert_eq!(e.kind, ErrorKind::InvalidProfile);
     assert!(e.message.contains("legacy"), "{}", e.message);
 }
+
+// Out-of-range numbers (issue 20, found by fuzzing): each is an error with a code, never a wrapped
+// or saturated total. These panicked with overflow checks on (cargo test) and gave wrong totals in
+// release builds before.
+
+#[test]
+fn folded_weights_beyond_2_pow_53_are_parse_errors() {
+    // A weight that saturated to u64::MAX, then overflowed the total.
+    let e = fold::parse_text("a 1e20\nb 1\n").unwrap_err();
+    assert_eq!((e.kind, e.offset), (ErrorKind::Parse, Some(0)), "{e:?}");
+    assert!(e.message.contains("2^53"), "{}", e.message);
+    // Two lines with the same (empty) stack merged into one overflowing weight.
+    let e = fold::parse_text(" 1e20\n 1\n").unwrap_err();
+    assert_eq!((e.kind, e.offset), (ErrorKind::Parse, Some(0)), "{e:?}");
+    // Weights each in range whose sum is not: the line that crosses the limit is named.
+    let e = fold::parse_text("a 9007199254740992\nb 1\n").unwrap_err();
+    assert_eq!((e.kind, e.offset), (ErrorKind::Parse, Some(19)), "{e:?}");
+    // Up to 2^53 every weight survives to_text → parse_text exactly (it used to pass through f64).
+    for w in [9_007_199_254_740_992u64, 9_007_199_254_740_991, 4_503_599_627_370_497] {
+        let f = fold::parse_text(&format!("a;b {w}\n")).unwrap();
+        assert_eq!(f.total(), w);
+        let back = fold::parse_text(&fold::to_text(&f)).unwrap();
+        assert_eq!(back.stacks[0].weight, w);
+    }
+    let e = fold::parse_text("a 9007199254740993\n").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Parse);
+}
+
+#[test]
+fn heap_sizes_adding_up_beyond_2_pow_53_are_invalid() {
+    let heap = r#"{"head":{"callFrame":{"functionName":"(root)"},"selfSize":0,"id":1,"children":[
+        {"callFrame":{"functionName":"a"},"selfSize":1e300,"id":2,"children":[]},
+        {"callFrame":{"functionName":"b"},"selfSize":1e300,"id":3,"children":[]}]},"samples":[]}"#;
+    let e = parse(heap.as_bytes(), Options::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidProfile, "{e:?}");
+    assert!(e.offset.is_some_and(|o| o > 0 && (o as usize) < heap.len()), "{e:?}");
+    // Each size in range, the sum not.
+    let big = heap.replace("1e300", "9007199254740992");
+    let e = parse(big.as_bytes(), Options::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidProfile, "{e:?}");
+    assert!(e.message.contains("2^53"), "{}", e.message);
+}
+
+#[test]
+fn cpu_times_out_of_range_are_invalid() {
+    let nodes = [node(1, "(root)", -1, &[2]), node(2, "a", 1, &[])];
+    let huge = format!(r#"{{"nodes":[{}],"startTime":-1e308,"endTime":1e308,"samples":[2,2],"timeDeltas":[1,1]}}"#, nodes.join(","));
+    let e = parse(huge.as_bytes(), Options::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidProfile, "{e:?}");
+    assert_eq!(e.offset, Some(huge.find("-1e308").unwrap() as u64), "{e:?}");
+    // In range one by one, a recording longer than 2^53 µs (285 years) in all.
+    let long = format!(r#"{{"nodes":[{}],"startTime":-9007199254740992,"endTime":9007199254740992,"samples":[2],"timeDeltas":[1]}}"#, nodes.join(","));
+    let e = parse(long.as_bytes(), Options::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidProfile, "{e:?}");
+    // 1,100 deltas of 2^53 overflowed an i64 sum while parsing.
+    let deltas = vec!["9007199254740992"; 1100].join(",");
+    let samples = vec!["2"; 1100].join(",");
+    let many = format!(r#"{{"nodes":[{}],"samples":[{samples}],"timeDeltas":[{deltas}]}}"#, nodes.join(","));
+    for timing in [Timing::Samples, Timing::Deltas] {
+        let e = parse(many.as_bytes(), Options { timing }).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidProfile, "{timing:?}: {e:?}");
+        assert!(e.message.contains("2^53"), "{}", e.message);
+    }
+}
+
+#[test]
+fn hit_counts_adding_up_beyond_2_pow_53_are_invalid() {
+    // Without `samples` the counts come from `hitCount`: 2,100 of 2^53 overflowed the u64 sum.
+    let hit = |id: i64, kids: &[i64]| node(id, if id == 1 { "(root)" } else { "f" }, id, kids).replace("\"hitCount\":0", "\"hitCount\":9007199254740992");
+    let kids: Vec<i64> = (2..=2100).collect();
+    let mut nodes = vec![hit(1, &kids)];
+    nodes.extend(kids.iter().map(|&id| hit(id, &[])));
+    let text = format!(r#"{{"nodes":[{}],"startTime":0,"endTime":10}}"#, nodes.join(","));
+    let e = parse(text.as_bytes(), Options::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidProfile, "{e:?}");
+    assert!(e.message.contains("hitCount") && e.message.contains("2^53"), "{}", e.message);
+    // One of them is fine.
+    let one = text.replace("9007199254740992", "0").replacen("\"hitCount\":0", "\"hitCount\":9007199254740992", 1);
+    assert_eq!(parse(one.as_bytes(), Options::default()).unwrap().sample_count(), 1 << 53);
+}
+
+/// The bounded variant of the profile fuzz target: thousands of mutations of a CPU profile, a
+/// heap profile and a folded file, each through every stage, with overflow checks on.
+#[test]
+fn thousands_of_mutated_profiles_never_panic() {
+    let folded = fold::to_text(&fold::fold(&cpu(&small_cpu()), Weight::Value));
+    let mut seed = 0x2545F4914F6CDD1Du64;
+    let mut rnd = move |m: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) % m.max(1) as u64) as usize
+    };
+    // Digits and exponents reach the out-of-range numbers; the rest the structure.
+    let alphabet = b"0123456789[]{},:\"-. \\eE9;\n";
+    for (k, base) in [small_cpu().into_bytes(), HEAP.as_bytes().to_vec(), folded.into_bytes()].into_iter().enumerate() {
+        let mut ok = 0;
+        for _ in 0..1500 {
+            let mut m = base.clone();
+            for _ in 0..1 + rnd(4) {
+                let at = rnd(m.len());
+                match rnd(6) {
+                    0 => m[at] = alphabet[rnd(alphabet.len())],
+                    1 => m.truncate(at),
+                    2 => m.insert(at, alphabet[rnd(alphabet.len())]),
+                    3 => {
+                        let end = (at + rnd(16)).min(m.len());
+                        m.drain(at..end);
+                    }
+                    4 => m.splice(at..at, b"e300".iter().copied()).for_each(drop),
+                    _ => {
+                        let end = (at + rnd(32)).min(m.len());
+                        let span = m[at..end].to_vec();
+                        let to = rnd(m.len());
+                        m.splice(to..to, span);
+                    }
+                }
+                if m.is_empty() {
+                    break;
+                }
+            }
+            ok += usize::from(super::check::every_stage(&m));
+        }
+        // Some mutations leave a valid profile: both paths ran (the folded file is no JSON).
+        assert!(ok < 1500 && (ok > 0 || k == 2), "ok = {ok}");
+    }
+}
