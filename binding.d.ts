@@ -40,17 +40,20 @@ export declare class SnapshotView {
   close(): void
 }
 
-/** Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree. */
-export declare function analyzeCpuProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+/**
+ * Analyzes a `.cpuprofile` (plain or gzip) off the event loop: bottom-up table, optional tree.
+ * `onProgress(label, fraction)` is queued to the event loop as it goes; `signal` aborts it.
+ */
+export declare function analyzeCpuProfile(path: string, options?: ProfileOptions | undefined | null, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<ProfileAnalysis>
 
-/** Same as `analyzeCpuProfile`, blocking. */
-export declare function analyzeCpuProfileSync(path: unknown, options?: ProfileOptions | undefined | null): ProfileAnalysis
+/** Same as `analyzeCpuProfile`, blocking; `onProgress(label, fraction)` is called on this thread. */
+export declare function analyzeCpuProfileSync(path: string, options: ProfileOptions | undefined | null, onProgress: (label: string, fraction: number) => void): ProfileAnalysis
 
 /** Analyzes a `.heapprofile` (plain or gzip) off the event loop: allocation sites by bytes. */
-export declare function analyzeHeapProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+export declare function analyzeHeapProfile(path: string, options?: ProfileOptions | undefined | null, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<ProfileAnalysis>
 
 /** Same as `analyzeHeapProfile`, blocking. */
-export declare function analyzeHeapProfileSync(path: unknown, options?: ProfileOptions | undefined | null): ProfileAnalysis
+export declare function analyzeHeapProfileSync(path: string, options: ProfileOptions | undefined | null, onProgress: (label: string, fraction: number) => void): ProfileAnalysis
 
 /**
  * Analyzes a `.heapsnapshot` (plain or gzip) off the event loop; resolves to DevTools' Summary.
@@ -81,6 +84,25 @@ export interface ClassDiff {
   sizeDelta: number
 }
 
+/** Compares two profiles of one kind per function, off the event loop. */
+export declare function diffProfiles(before: string, after: string, options?: DiffProfilesOptions | undefined | null, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<ProfileDiff>
+
+/** Options of `diffProfiles`. */
+export interface DiffProfilesOptions {
+  /** `'time'` (µs or bytes as recorded, default) or `'share'` (percent of each profile's total). */
+  normalize?: string
+  /** List as regressions what grew by more than this percentage. */
+  failOnRegression?: number
+  /**
+   * Functions below this percentage of the second profile's total are never regressions
+   * (default 1); nor is growth within 3 standard deviations of the sampling noise.
+   */
+  noiseFloor?: number
+}
+
+/** Same as `diffProfiles`, blocking. */
+export declare function diffProfilesSync(before: string, after: string, options: DiffProfilesOptions | undefined | null, onProgress: (label: string, fraction: number) => void): ProfileDiff
+
 /** Compares two snapshots of one process as DevTools' Comparison view does, off the event loop. */
 export declare function diffSnapshots(base: string, target: string, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<SnapshotDiff>
 
@@ -97,16 +119,22 @@ export declare function findLeaks(base: string, target: string, finalSnapshot: s
 export declare function findLeaksSync(base: string, target: string, finalSnapshot: string, limit: number, onProgress?: ((arg0: string, arg1: number) => void) | undefined | null): LeakReport
 
 /** An interactive flame graph SVG of a profile or a collapsed-stacks file, off the event loop. */
-export declare function flameGraph(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+export declare function flameGraph(path: string, options?: ProfileOptions | undefined | null, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<string>
 
 /** Same as `flameGraph`, blocking. */
-export declare function flameGraphSync(path: unknown, options?: ProfileOptions | undefined | null): string
+export declare function flameGraphSync(path: string, options: ProfileOptions | undefined | null, onProgress: (label: string, fraction: number) => void): string
 
 /** Collapsed stacks (`a;b;c 42` lines) of a `.cpuprofile` or `.heapprofile`, off the event loop. */
-export declare function foldProfile(path: unknown, options?: ProfileOptions | undefined | null): Promise<unknown>
+export declare function foldProfile(path: string, options?: ProfileOptions | undefined | null, onProgress?: (label: string, fraction: number) => void, signal?: AbortSignal | undefined | null): Promise<string>
 
 /** Same as `foldProfile`, blocking. */
-export declare function foldProfileSync(path: unknown, options?: ProfileOptions | undefined | null): string
+export declare function foldProfileSync(path: string, options: ProfileOptions | undefined | null, onProgress: (label: string, fraction: number) => void): string
+
+/**
+ * Whether a file (plain or gzip) is a heap snapshot, from its first 4 KiB: how the CLI's `diff`
+ * tells snapshots from profiles.
+ */
+export declare function isHeapSnapshot(path: string): boolean
 
 /** All leaked objects of one class. */
 export interface LeakClass {
@@ -200,6 +228,80 @@ export interface ProfileAnalysis {
   tree: Array<ProfileRow>
 }
 
+/** What `diffProfiles` resolves to. */
+export interface ProfileDiff {
+  /** `'cpu'` or `'heap'`. */
+  kind: string
+  /** `'time'` or `'share'`. */
+  normalize: string
+  /** Unit of the values: `'us'` or `'bytes'` with `'time'`, `'percent'` with `'share'`. */
+  unit: string
+  /** The first profile's total, idle excluded (normalized). */
+  beforeTotal: number
+  /** The second profile's total, idle excluded (normalized). */
+  afterTotal: number
+  /** `afterTotal - beforeTotal`. */
+  totalDelta: number
+  /** The change of the total in percent of `beforeTotal`; absent when that is 0. */
+  totalChange?: number
+  /** Samples in the first profile. */
+  beforeSampleCount: number
+  /** Samples in the second profile. */
+  afterSampleCount: number
+  /**
+   * CPU: the first profile's sampling interval in µs (the lower quartile of its `timeDeltas`;
+   * 0 when it has none). CPU time is samples × interval: time the thread was descheduled does not
+   * count.
+   */
+  beforeInterval: number
+  /** CPU: the second profile's sampling interval in µs. */
+  afterInterval: number
+  /** Every function of either profile, largest change of self value first. */
+  functions: Array<ProfileFunctionDiff>
+  /**
+   * With `failOnRegression`: what grew by more than that, largest growth first (the total
+   * first when it grew); empty otherwise.
+   */
+  regressions: Array<ProfileRegression>
+}
+
+/**
+ * A function (CPU) or allocation site (heap) in both profiles. Values are µs or bytes with
+ * `normalize: 'time'`, percentages of each profile's total with `'share'`.
+ */
+export interface ProfileFunctionDiff {
+  /** Function name, `(anonymous)` for unnamed functions. */
+  name: string
+  /** Script URL; empty for V8's pseudo-frames. */
+  url: string
+  /** 1-based line (the second profile's when both have the function), 0 when unknown. */
+  line: number
+  /** 1-based column, 0 when unknown. */
+  column: number
+  /** `'js'`, or `'idle'`, `'program'`, `'gc'` for V8's pseudo-frames. */
+  category: string
+  /** Self value in the first profile (0 when it does not have the function). */
+  beforeSelf: number
+  /** Self value in the second profile (0 when it does not have the function). */
+  afterSelf: number
+  /** `afterSelf - beforeSelf`. */
+  selfDelta: number
+  /** The change of self value in percent of `beforeSelf`; absent when that is 0. */
+  selfChange?: number
+  /** Total value (self plus callees) in the first profile. */
+  beforeTotal: number
+  /** Total value in the second profile. */
+  afterTotal: number
+  /** `afterTotal - beforeTotal`. */
+  totalDelta: number
+  /** The change of total value in percent of `beforeTotal`; absent when that is 0. */
+  totalChange?: number
+  /** Samples with the function on top in the first profile (CPU or allocation samples). */
+  beforeCount: number
+  /** Samples with the function on top in the second profile. */
+  afterCount: number
+}
+
 /** Options of the profile functions; each function reads only the ones it needs. */
 export interface ProfileOptions {
   /** CPU self time: `'samples'` (DevTools' rule, default) or `'deltas'` (from timeDeltas). */
@@ -221,6 +323,21 @@ export interface ProfileOptions {
   title?: string
   /** Flame: width in pixels (default 1200). */
   width?: number
+}
+
+/** Something that grew beyond `failOnRegression`. */
+export interface ProfileRegression {
+  /**
+   * `'total CPU time (idle excluded)'`, `'total sampled bytes'`, or a function as
+   * `name url:line:column`.
+   */
+  what: string
+  /** Before (normalized). */
+  before: number
+  /** After (normalized). */
+  after: number
+  /** Growth in percent of `before`; absent when `before` is 0. */
+  change?: number
 }
 
 /** A function (bottom-up) or a call-tree node (top-down). */
