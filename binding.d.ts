@@ -209,9 +209,9 @@ export declare function openSnapshot(path: string, onProgress?: (label: string, 
 /** What `analyzeCpuProfile` / `analyzeHeapProfile` resolve to. */
 export interface ProfileAnalysis {
   /** `'cpu'` or `'heap'`. */
-  kind: string
+  kind: 'cpu' | 'heap'
   /** Unit of `self`/`total`: `'us'` (CPU) or `'bytes'` (heap). */
-  unit: string
+  unit: 'us' | 'bytes'
   /** Number of samples. */
   sampleCount: number
   /** Sum of self values: the recording's duration in µs (CPU) or sampled bytes (heap). */
@@ -231,11 +231,11 @@ export interface ProfileAnalysis {
 /** What `diffProfiles` resolves to. */
 export interface ProfileDiff {
   /** `'cpu'` or `'heap'`. */
-  kind: string
+  kind: 'cpu' | 'heap'
   /** `'time'` or `'share'`. */
-  normalize: string
+  normalize: 'time' | 'share'
   /** Unit of the values: `'us'` or `'bytes'` with `'time'`, `'percent'` with `'share'`. */
-  unit: string
+  unit: 'us' | 'bytes' | 'percent'
   /** The first profile's total, idle excluded (normalized). */
   beforeTotal: number
   /** The second profile's total, idle excluded (normalized). */
@@ -279,7 +279,7 @@ export interface ProfileFunctionDiff {
   /** 1-based column, 0 when unknown. */
   column: number
   /** `'js'`, or `'idle'`, `'program'`, `'gc'` for V8's pseudo-frames. */
-  category: string
+  category: 'js' | 'idle' | 'program' | 'gc' | 'root'
   /** Self value in the first profile (0 when it does not have the function). */
   beforeSelf: number
   /** Self value in the second profile (0 when it does not have the function). */
@@ -305,7 +305,7 @@ export interface ProfileFunctionDiff {
 /** Options of the profile functions; each function reads only the ones it needs. */
 export interface ProfileOptions {
   /** CPU self time: `'samples'` (DevTools' rule, default) or `'deltas'` (from timeDeltas). */
-  timing?: string
+  timing?: 'samples' | 'deltas'
   /** Analyze: keep only the N hottest functions. */
   limit?: number
   /** Analyze: also return the top-down tree. */
@@ -318,7 +318,7 @@ export interface ProfileOptions {
    * Fold/flame: `'samples'`, `'time'` (µs, CPU) or `'bytes'` (heap). Default: samples for CPU,
    * bytes for heap profiles.
    */
-  weight?: string
+  weight?: 'samples' | 'time' | 'bytes'
   /** Flame: title of the graph. */
   title?: string
   /** Flame: width in pixels (default 1200). */
@@ -351,7 +351,7 @@ export interface ProfileRow {
   /** 1-based column, 0 when unknown. */
   column: number
   /** `'js'`, or `'idle'`, `'program'`, `'gc'` for V8's pseudo-frames. */
-  category: string
+  category: 'js' | 'idle' | 'program' | 'gc' | 'root'
   /** Self value: microseconds (CPU) or bytes (heap). */
   self: number
   /** Total value (self plus callees, each sample counted once): µs or bytes. */

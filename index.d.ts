@@ -25,10 +25,16 @@ import type {
   ViewEdge,
   ViewEdgePage,
   MemoryHeadroom,
+  ProfileOptions,
+  ProfileRow,
+  ProfileAnalysis,
 } from './binding'
 
 export type {
   MemoryHeadroom,
+  ProfileOptions,
+  ProfileRow,
+  ProfileAnalysis,
   ProfileDiff,
   ProfileFunctionDiff,
   ProfileRegression,
@@ -313,75 +319,6 @@ export interface DebugHeapResponse {
  * bearer token. One snapshot at a time (429 while busy); other paths go to `next()` or get 404.
  */
 export function createDebugHandler(options: DebugHandlerOptions): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: (err?: unknown) => void) => void
-
-/** Options of the profile analysis functions; each reads only the ones it needs. */
-export interface ProfileOptions {
-  /** CPU self time: `'samples'` (DevTools' rule: count × duration / samples, default) or `'deltas'` (from timeDeltas). */
-  timing?: 'samples' | 'deltas'
-  /** analyze*: keep only the N hottest functions. */
-  limit?: number
-  /** analyze*: also return the top-down tree. */
-  tree?: boolean
-  /** analyze*, tree: leave out subtrees below this percentage of the total. */
-  minPercent?: number
-  /** analyze*, tree: deepest level returned (0 = the root's children). */
-  maxDepth?: number
-  /** fold/flame: stack weights; default samples for CPU, bytes for heap profiles. */
-  weight?: 'samples' | 'time' | 'bytes'
-  /** flameGraph: title of the graph. */
-  title?: string
-  /** flameGraph: width in pixels (default 1200). */
-  width?: number
-}
-
-/** A function (bottom-up) or a call-tree node (top-down) of a profile. */
-export interface ProfileRow {
-  /** Function name, `(anonymous)` for unnamed functions. */
-  name: string
-  /** Script URL; empty for V8's pseudo-frames. */
-  url: string
-  /** 1-based line, 0 when unknown. */
-  line: number
-  /** 1-based column, 0 when unknown. */
-  column: number
-  /** `'js'`, or V8's pseudo-frames `(idle)`, `(program)`, `(garbage collector)`. */
-  category: 'js' | 'idle' | 'program' | 'gc' | 'root'
-  /** Self value: microseconds (CPU) or bytes (heap). */
-  self: number
-  /** Self plus callees, each sample counted once: µs or bytes. */
-  total: number
-  /** `self` as a percentage of the profile's total. */
-  selfPercent: number
-  /** `total` as a percentage of the profile's total. */
-  totalPercent: number
-  /** Samples with this function (node) on top. */
-  selfCount: number
-  /** Samples with it anywhere on the stack (tree: in the subtree). */
-  totalCount: number
-  /** Tree rows: depth below the root; 0 for function rows. */
-  depth: number
-  /** Tree rows: index of the parent row in `tree`, -1 at the top; -1 for function rows. */
-  parent: number
-}
-
-/** What {@link analyzeCpuProfile} and {@link analyzeHeapProfile} resolve to. */
-export interface ProfileAnalysis {
-  kind: 'cpu' | 'heap'
-  /** Unit of `self` and `total`. */
-  unit: 'us' | 'bytes'
-  sampleCount: number
-  /** Sum of self values: the recording's duration in µs (CPU) or the sampled bytes (heap). */
-  total: number
-  /** CPU: recording start and end in µs; 0 for heap profiles. */
-  startTime: number
-  endTime: number
-  /** Distinct functions (before `limit`). */
-  functionCount: number
-  /** Bottom-up: functions by self value, hottest first. */
-  functions: ProfileRow[]
-  /** Top-down call tree, parents before children (empty unless `tree: true`). */
-  tree: ProfileRow[]
-}
 
 /** A stage of a profile's analysis, as progress reports name it. */
 export type ProfilePhase = 'reading' | 'parsing' | 'analyzing'

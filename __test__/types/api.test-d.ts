@@ -82,6 +82,8 @@ function wrongCalls(): void {
   void rsheapdump.watchHeap().then((w) => w.files.push('x'));
   // @ts-expect-error the path is a string
   void analyzeSnapshot(42);
+  // @ts-expect-error timing is 'samples' or 'deltas' (a union generated from the Rust struct)
+  void rsheapdump.analyzeCpuProfile('a.cpuprofile', { timing: 'wallclock' });
   // @ts-expect-error a limit is a number
   void rsheapdump.analyzeCpuProfile('a.cpuprofile', { limit: 'x' });
   // @ts-expect-error a signal is an AbortSignal

@@ -20,6 +20,7 @@ use crate::profile::{Kind, Timing};
 #[derive(Default)]
 pub struct ProfileOptions {
     /// CPU self time: `'samples'` (DevTools' rule, default) or `'deltas'` (from timeDeltas).
+    #[napi(ts_type = "'samples' | 'deltas'")]
     pub timing: Option<String>,
     /// Analyze: keep only the N hottest functions.
     pub limit: Option<u32>,
@@ -31,6 +32,7 @@ pub struct ProfileOptions {
     pub max_depth: Option<u32>,
     /// Fold/flame: `'samples'`, `'time'` (µs, CPU) or `'bytes'` (heap). Default: samples for CPU,
     /// bytes for heap profiles.
+    #[napi(ts_type = "'samples' | 'time' | 'bytes'")]
     pub weight: Option<String>,
     /// Flame: title of the graph.
     pub title: Option<String>,
@@ -50,6 +52,7 @@ pub struct ProfileRow {
     /// 1-based column, 0 when unknown.
     pub column: f64,
     /// `'js'`, or `'idle'`, `'program'`, `'gc'` for V8's pseudo-frames.
+    #[napi(ts_type = "'js' | 'idle' | 'program' | 'gc' | 'root'")]
     pub category: String,
     /// Self value: microseconds (CPU) or bytes (heap).
     #[napi(js_name = "self")]
@@ -74,8 +77,10 @@ pub struct ProfileRow {
 #[napi(object)]
 pub struct ProfileAnalysis {
     /// `'cpu'` or `'heap'`.
+    #[napi(ts_type = "'cpu' | 'heap'")]
     pub kind: String,
     /// Unit of `self`/`total`: `'us'` (CPU) or `'bytes'` (heap).
+    #[napi(ts_type = "'us' | 'bytes'")]
     pub unit: String,
     /// Number of samples.
     pub sample_count: f64,
@@ -382,6 +387,7 @@ pub struct JsFunctionDiff {
     /// 1-based column, 0 when unknown.
     pub column: f64,
     /// `'js'`, or `'idle'`, `'program'`, `'gc'` for V8's pseudo-frames.
+    #[napi(ts_type = "'js' | 'idle' | 'program' | 'gc' | 'root'")]
     pub category: String,
     /// Self value in the first profile (0 when it does not have the function).
     pub before_self: f64,
@@ -423,10 +429,13 @@ pub struct JsRegression {
 #[napi(object, js_name = "ProfileDiff")]
 pub struct JsProfileDiff {
     /// `'cpu'` or `'heap'`.
+    #[napi(ts_type = "'cpu' | 'heap'")]
     pub kind: String,
     /// `'time'` or `'share'`.
+    #[napi(ts_type = "'time' | 'share'")]
     pub normalize: String,
     /// Unit of the values: `'us'` or `'bytes'` with `'time'`, `'percent'` with `'share'`.
+    #[napi(ts_type = "'us' | 'bytes' | 'percent'")]
     pub unit: String,
     /// The first profile's total, idle excluded (normalized).
     pub before_total: f64,
