@@ -480,3 +480,23 @@ test('a target whose --inspect-port names another host is refused before any sig
   assert.doesNotMatch(target.err(), /Debugger/);
   assertAliveAndClosed(target);
 });
+
+test('Ctrl-C while waiting for the inspector to open: exit 1 with ABORTED at once', async (t) => {
+  const target = await startTarget(t, 'usr1');
+  const t0 = Date.now();
+  const r = await cli(['stack', String(target.pid), '--timeout', '30s'], {
+    onSpawn: (child) => {
+      const poll = setInterval(() => {
+        if (target.out().includes('app got SIGUSR1')) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 10);
+      child.on('close', () => clearInterval(poll));
+    },
+  });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /interrupted while waiting for the inspector to open \[ERR_RSHEAPDUMP_ABORTED\]/);
+  assert.ok(Date.now() - t0 < 20_000, 'did not wait for the 30 s timeout');
+  assertAliveAndClosed(target);
+});

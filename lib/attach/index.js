@@ -107,6 +107,15 @@ async function attach(pid, options) {
     }
     return new AttachedProcess({ pid, started, st, found, openedByUs, client, release, version: who.version, v8: who.v8 });
   } catch (err) {
+    if (!openedByUs && err.signalled) {
+      // Interrupted after SIGUSR1: an inspector that opened meanwhile is ours to close.
+      await new Promise((r) => setTimeout(r, 200));
+      const late = await inspector.findOpen(pid).catch(() => null);
+      if (late) {
+        found = late;
+        openedByUs = true;
+      }
+    }
     if (openedByUs) {
       // We opened it: close it again, even if identification failed.
       if (!client) client = await cdp.connect(found.url, { timeoutMs }).catch(() => null);

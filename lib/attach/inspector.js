@@ -155,7 +155,8 @@ async function open(pid, st, { timeoutMs = 5000, signal } = {}) {
   }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (signal?.aborted) throw rsError('ABORTED', 'interrupted while waiting for the inspector to open');
+    // `signalled`: the inspector may still open after this; attach closes it if it does.
+    if (signal?.aborted) throw rsError('ABORTED', 'interrupted while waiting for the inspector to open', { pid, signalled: true });
     const fresh = proc.ownListeners(pid).filter((l) => !before.has(l.inode));
     if (fresh.length) {
       const found = await findOpen(pid, { candidates: fresh });
