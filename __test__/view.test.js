@@ -383,3 +383,74 @@ test('rsheapdump view on a heap profile serves it as one (the kind from the cont
     assert.equal((await v.closed).code, 0);
   }
 });
+
+test('rsheapdump report: one static HTML file that opens from file:// with no network and shows the top classes', { timeout: 120000, skip: !findChromium() && 'chromium is not installed (.ci/setup-chromium.sh installs it)' }, async () => {
+  const out = path.join(dir, 'report.html');
+  const r = spawnSync(process.execPath, [BIN, 'report', file, '-o', out, '--top', '30'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(fs.statSync(out).mode & 0o777, 0o600);
+  assert.ok(!fs.existsSync(`${out}.partial`));
+  const html = fs.readFileSync(out, 'utf8');
+  assert.doesNotMatch(html, /<script|https?:\/\//, 'no script, no link out');
+
+  const expected = (await analyzeSnapshot(file)).classes
+    .map((c, i) => [c, i])
+    .sort((a, b) => b[0].retainedSize - a[0].retainedSize || a[1] - b[1])
+    .slice(0, 30)
+    .map(([c]) => c.name);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.setOfflineMode(true);
+    const requests = [];
+    page.on('request', (q) => requests.push(q.url()));
+    await page.goto(`file://${out}`);
+    assert.deepEqual(await page.$$eval('#classes > .class', (rows) => rows.map((row) => row.dataset.name)), expected);
+    // The sessions' class opens into its objects, and the first object into its retainer paths.
+    const row = await page.$('#classes > .class[data-name="ViewSession"]');
+    assert.ok(row, 'ViewSession is among the top classes');
+    await row.$eval('summary', (s) => s.click());
+    const first = await row.$eval('.objects details', (d) => {
+      d.querySelector('summary').click();
+      return { text: d.querySelector('summary').textContent, path: d.querySelector('.path').textContent, visible: d.querySelector('.path').getBoundingClientRect().height > 0 };
+    });
+    const id = Number(/@(\d+)/.exec(first.text)[1]);
+    const { formatRetainerPath } = require('../analyze');
+    assert.equal(first.path, formatRetainerPath((await retainerPaths(file, { id, limit: 3 })).groups[0].path));
+    assert.equal(first.visible, true);
+    assert.deepEqual(requests, [`file://${out}`]);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('rsheapdump report with two snapshots is the Comparison, with three the leak clusters', async () => {
+  const files = ['a', 'b', 'c'].map((n) => path.join(dir, `r-${n}.heapsnapshot`));
+  const made = spawnSync(process.execPath, [
+    '-e',
+    `const v8 = require('v8'); class ReportLeak { constructor(i) { this.i = i; } }
+     globalThis.kept = [];
+     const grow = (n) => { for (let i = 0; i < n; i++) kept.push(new ReportLeak(i)); };
+     v8.writeHeapSnapshot(${JSON.stringify(files[0])}); grow(500);
+     v8.writeHeapSnapshot(${JSON.stringify(files[1])}); grow(500);
+     v8.writeHeapSnapshot(${JSON.stringify(files[2])});`,
+  ]);
+  assert.equal(made.status, 0, String(made.stderr));
+  const diffOut = path.join(dir, 'diff.html');
+  assert.equal(spawnSync(process.execPath, [BIN, 'report', files[0], files[1], '-o', diffOut, '--top', '10']).status, 0);
+  const { diffSnapshots, findLeaks } = require('../analyze');
+  const d = await diffSnapshots(files[0], files[1]);
+  const names = (html) => [...html.matchAll(/<tr class="class" data-name="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'"));
+  assert.deepEqual(names(fs.readFileSync(diffOut, 'utf8')), d.classes.slice(0, 10).map((c) => c.name));
+  assert.ok(names(fs.readFileSync(diffOut, 'utf8')).includes('ReportLeak'));
+
+  const leaksOut = path.join(dir, 'leaks.html');
+  assert.equal(spawnSync(process.execPath, [BIN, 'report', ...files, '-o', leaksOut]).status, 0);
+  const l = await findLeaks(...files, { limit: 100 });
+  const html = fs.readFileSync(leaksOut, 'utf8');
+  assert.deepEqual(names(html), l.clusters.map((c) => c.className));
+  assert.ok(names(html).includes('ReportLeak'));
+  const bad = spawnSync(process.execPath, [BIN, 'report', path.join(dir, 'missing.heapsnapshot')], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /ENOENT/);
+});

@@ -6,6 +6,7 @@
 const { spawn } = require('node:child_process');
 const common = require('./common');
 const { progressReporter } = require('./report');
+const { kindOf } = require('../viewer/kind');
 
 const summary = 'explore a heap snapshot in the browser (local, token-guarded server)';
 
@@ -30,24 +31,6 @@ listens beyond 127.0.0.1. Ctrl-C stops the server.
 Exit codes: 0 stopped with Ctrl-C, 1 the file could not be read or the port is
 in use, 2 usage error.
 `;
-
-/**
- * 'snapshot', 'cpu' or 'heap', from the content (the profile readers recognize a snapshot by its
- * first keys without reading on); any other failure (a missing or malformed file) is thrown.
- */
-async function kindOf(file) {
-  const native = require('../native');
-  try {
-    await native.analyzeCpuProfile(file, { limit: 1 });
-    return 'cpu';
-  } catch (err) {
-    if (err.code !== 'ERR_RSHEAPDUMP_NOT_A_PROFILE') throw err;
-    if (/heap snapshot/.test(err.message)) return 'snapshot';
-    if (!/heap profile/.test(err.message)) throw err;
-  }
-  await native.analyzeHeapProfile(file, { limit: 1 });
-  return 'heap';
-}
 
 /** Opens `url` in the desktop's browser when there is one; quietly does nothing otherwise. */
 function openBrowser(url) {
