@@ -424,7 +424,10 @@ test('rsheapdump report: one static HTML file that opens from file:// with no ne
   }
 });
 
-test('rsheapdump report with two snapshots is the Comparison, with three the leak clusters', async () => {
+/** Three snapshots of one process; 500 ReportLeak objects more in each. */
+let threeFiles;
+function three() {
+  if (threeFiles) return threeFiles;
   const files = ['a', 'b', 'c'].map((n) => path.join(dir, `r-${n}.heapsnapshot`));
   const made = spawnSync(process.execPath, [
     '-e',
@@ -436,6 +439,66 @@ test('rsheapdump report with two snapshots is the Comparison, with three the lea
      v8.writeHeapSnapshot(${JSON.stringify(files[2])});`,
   ]);
   assert.equal(made.status, 0, String(made.stderr));
+  threeFiles = files;
+  return files;
+}
+
+test('view with two snapshots: the Comparison, a class opens its new objects; with three: the leak clusters', { timeout: 120000, skip: !findChromium() && 'chromium is not installed (.ci/setup-chromium.sh installs it)' }, async () => {
+  const files = three();
+  const { diffSnapshots, findLeaks } = require('../analyze');
+  const browser = await launchBrowser();
+  try {
+    const v = startViewer([files[1], files[2], '--no-open']);
+    try {
+      const page = await browser.newPage();
+      await page.goto(await v.url);
+      await page.waitForSelector('#comparison:not([hidden]) .row');
+      const d = await diffSnapshots(files[1], files[2]);
+      const names = await page.$$eval('#comparison .row', (rows) => rows.map((r) => r.dataset.name));
+      assert.deepEqual(names, d.classes.slice(0, 1000).map((c) => c.name));
+      await page.$eval('#comparison .row[data-name="ReportLeak"]', (r) => r.click());
+      await page.waitForSelector('#objects .body[data-new="true"][data-loaded="true"]');
+      const shown = await page.$$eval('#objects .row', (rows) => rows.map((r) => Number(r.dataset.id)));
+      const view = await openSnapshot(files[2]);
+      try {
+        await view.setBaseline(files[1]);
+        const index = (await view.classes({ filter: 'ReportLeak' })).rows.find((r) => r.class.name === 'ReportLeak').index;
+        const fresh = await view.newObjects(index, { limit: 100 });
+        assert.equal(fresh.total, d.classes.find((c) => c.name === 'ReportLeak').newCount);
+        assert.equal(fresh.total, 500);
+        assert.deepEqual(shown, fresh.rows.map((o) => o.id));
+        const all = await view.objects(index, { limit: 10000 });
+        assert.equal(all.total, 1000, 'the class has 1000 objects, 500 of them new');
+        await assert.rejects(view.setBaseline(files[1]), { code: 'ERR_INVALID_ARG_VALUE' });
+      } finally {
+        view.close();
+      }
+    } finally {
+      v.child.kill('SIGINT');
+      await v.closed;
+    }
+
+    const v3 = startViewer([...files, '--no-open']);
+    try {
+      const page = await browser.newPage();
+      await page.goto(await v3.url);
+      await page.waitForSelector('#leaks:not([hidden]) .cluster');
+      const l = await findLeaks(...files, { limit: 100 });
+      assert.deepEqual(await page.$$eval('#leaks .cluster', (cs) => cs.map((c) => c.dataset.name)), l.clusters.map((c) => c.className));
+      const id = l.clusters[0].ids[0];
+      await page.$eval(`#leaks .cluster a[data-id="${id}"]`, (a) => a.click());
+      await page.waitForSelector(`body[data-selected="${id}"]`);
+    } finally {
+      v3.child.kill('SIGINT');
+      await v3.closed;
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('rsheapdump report with two snapshots is the Comparison, with three the leak clusters', async () => {
+  const files = three();
   const diffOut = path.join(dir, 'diff.html');
   assert.equal(spawnSync(process.execPath, [BIN, 'report', files[0], files[1], '-o', diffOut, '--top', '10']).status, 0);
   const { diffSnapshots, findLeaks } = require('../analyze');
