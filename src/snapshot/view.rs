@@ -315,10 +315,12 @@ impl View {
         Ok(through_holders(g, sp, &d, n, holders, limit))
     }
 
-    /// Builds every index now (the background thread's work); Err once cancelled.
+    /// Builds every index now (the background thread's work); Err once cancelled. The class
+    /// members first: a class's object list is what the page asks for first, and on a 4.7 GB
+    /// file it waited 50.8 s when the reverse edges were built before it.
     pub fn build_indexes(&self) -> Result<()> {
-        self.reverse()?;
         self.members()?;
+        self.reverse()?;
         self.shortest()?;
         Ok(())
     }
