@@ -406,9 +406,10 @@ test('rsheapdump report: one static HTML file that opens from file:// with no ne
     page.on('request', (q) => requests.push(q.url()));
     await page.goto(`file://${out}`);
     assert.deepEqual(await page.$$eval('#classes > .class', (rows) => rows.map((row) => row.dataset.name)), expected);
-    // The sessions' class opens into its objects, and the first object into its retainer paths.
-    const row = await page.$('#classes > .class[data-name="ViewSession"]');
-    assert.ok(row, 'ViewSession is among the top classes');
+    // The first class opens into its objects, and the first object into its retainer paths (the
+    // first 20 classes open; which classes those are depends on the Node version).
+    const row = await page.$('#classes > details.class');
+    assert.equal(await row.evaluate((r) => r.dataset.name), expected[0]);
     await row.$eval('summary', (s) => s.click());
     const first = await row.$eval('.objects details', (d) => {
       d.querySelector('summary').click();
