@@ -20,6 +20,13 @@ export declare class SnapshotView {
   classes(sort: string, descending: boolean, filter: string, offset: number, limit: number): Promise<ViewClassPage>
   /** A page of the objects of Summary row `index`, largest retained size first. */
   objects(index: number, offset: number, limit: number): Promise<ViewNodePage>
+  /** A page of the objects of Summary row `index` that the baseline lacks (new since it). */
+  newObjects(index: number, offset: number, limit: number): Promise<ViewNodePage>
+  /**
+   * Reads the node ids of an earlier snapshot of the same process (`path`), so that
+   * `newObjects` can tell the objects allocated since. Once per view.
+   */
+  setBaseline(path: string): Promise<void>
   /** The object with node id `id`. */
   node(id: number): Promise<ViewNode>
   /** A page of the edges into object `id`, nearest retainer first (weak ones included). */

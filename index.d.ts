@@ -244,6 +244,10 @@ export interface SnapshotView {
   classes(options?: ClassPageOptions): Promise<ViewClassPage>
   /** A page of the objects of Summary row `index`, largest retained size first. */
   objects(index: number, options?: PageOptions): Promise<ViewNodePage>
+  /** A page of the objects of Summary row `index` that the baseline lacks (new since it), largest retained size first. */
+  newObjects(index: number, options?: PageOptions): Promise<ViewNodePage>
+  /** Reads the object ids of an earlier snapshot of the same process, for {@link SnapshotView.newObjects}. Once per view. */
+  setBaseline(path: string): Promise<void>
   /** One object by node id (rejects with `ERR_RSHEAPDUMP_NODE_NOT_FOUND`). */
   node(id: number): Promise<ViewNode>
   /** A page of the edges into `id` with their sources, nearest retainer first (weak ones too). */

@@ -383,3 +383,138 @@ test('rsheapdump view on a heap profile serves it as one (the kind from the cont
     assert.equal((await v.closed).code, 0);
   }
 });
+
+test('rsheapdump report: one static HTML file that opens from file:// with no network and shows the top classes', { timeout: 120000, skip: !findChromium() && 'chromium is not installed (.ci/setup-chromium.sh installs it)' }, async () => {
+  const out = path.join(dir, 'report.html');
+  const r = spawnSync(process.execPath, [BIN, 'report', file, '-o', out, '--top', '30'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(fs.statSync(out).mode & 0o777, 0o600);
+  assert.ok(!fs.existsSync(`${out}.partial`));
+  const html = fs.readFileSync(out, 'utf8');
+  assert.doesNotMatch(html, /<script|https?:\/\//, 'no script, no link out');
+
+  const expected = (await analyzeSnapshot(file)).classes
+    .map((c, i) => [c, i])
+    .sort((a, b) => b[0].retainedSize - a[0].retainedSize || a[1] - b[1])
+    .slice(0, 30)
+    .map(([c]) => c.name);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.setOfflineMode(true);
+    const requests = [];
+    page.on('request', (q) => requests.push(q.url()));
+    await page.goto(`file://${out}`);
+    assert.deepEqual(await page.$$eval('#classes > .class', (rows) => rows.map((row) => row.dataset.name)), expected);
+    // The first class opens into its objects, and the first object into its retainer paths (the
+    // first 20 classes open; which classes those are depends on the Node version).
+    const row = await page.$('#classes > details.class');
+    assert.equal(await row.evaluate((r) => r.dataset.name), expected[0]);
+    await row.$eval('summary', (s) => s.click());
+    const first = await row.$eval('.objects details', (d) => {
+      d.querySelector('summary').click();
+      return { text: d.querySelector('summary').textContent, path: d.querySelector('.path').textContent, visible: d.querySelector('.path').getBoundingClientRect().height > 0 };
+    });
+    const id = Number(/@(\d+)/.exec(first.text)[1]);
+    const { formatRetainerPath } = require('../analyze');
+    assert.equal(first.path, formatRetainerPath((await retainerPaths(file, { id, limit: 3 })).groups[0].path));
+    assert.equal(first.visible, true);
+    assert.deepEqual(requests, [`file://${out}`]);
+  } finally {
+    await browser.close();
+  }
+});
+
+/** Three snapshots of one process; 500 ReportLeak objects more in each. */
+let threeFiles;
+function three() {
+  if (threeFiles) return threeFiles;
+  const files = ['a', 'b', 'c'].map((n) => path.join(dir, `r-${n}.heapsnapshot`));
+  const made = spawnSync(process.execPath, [
+    '-e',
+    `const v8 = require('v8'); class ReportLeak { constructor(i) { this.i = i; } }
+     globalThis.kept = [];
+     const grow = (n) => { for (let i = 0; i < n; i++) kept.push(new ReportLeak(i)); };
+     v8.writeHeapSnapshot(${JSON.stringify(files[0])}); grow(500);
+     v8.writeHeapSnapshot(${JSON.stringify(files[1])}); grow(500);
+     v8.writeHeapSnapshot(${JSON.stringify(files[2])});`,
+  ]);
+  assert.equal(made.status, 0, String(made.stderr));
+  threeFiles = files;
+  return files;
+}
+
+test('view with two snapshots: the Comparison, a class opens its new objects; with three: the leak clusters', { timeout: 120000, skip: !findChromium() && 'chromium is not installed (.ci/setup-chromium.sh installs it)' }, async () => {
+  const files = three();
+  const { diffSnapshots, findLeaks } = require('../analyze');
+  const browser = await launchBrowser();
+  try {
+    const v = startViewer([files[1], files[2], '--no-open']);
+    try {
+      const page = await browser.newPage();
+      await page.goto(await v.url);
+      await page.waitForSelector('#comparison:not([hidden]) .row');
+      const d = await diffSnapshots(files[1], files[2]);
+      const names = await page.$$eval('#comparison .row', (rows) => rows.map((r) => r.dataset.name));
+      assert.deepEqual(names, d.classes.slice(0, 1000).map((c) => c.name));
+      await page.$eval('#comparison .row[data-name="ReportLeak"]', (r) => r.click());
+      await page.waitForSelector('#objects .body[data-new="true"][data-loaded="true"]');
+      const shown = await page.$$eval('#objects .row', (rows) => rows.map((r) => Number(r.dataset.id)));
+      const view = await openSnapshot(files[2]);
+      try {
+        await view.setBaseline(files[1]);
+        const index = (await view.classes({ filter: 'ReportLeak' })).rows.find((r) => r.class.name === 'ReportLeak').index;
+        const fresh = await view.newObjects(index, { limit: 100 });
+        assert.equal(fresh.total, d.classes.find((c) => c.name === 'ReportLeak').newCount);
+        assert.equal(fresh.total, 500);
+        assert.deepEqual(shown, fresh.rows.map((o) => o.id));
+        const all = await view.objects(index, { limit: 10000 });
+        assert.equal(all.total, 1000, 'the class has 1000 objects, 500 of them new');
+        await assert.rejects(view.setBaseline(files[1]), { code: 'ERR_INVALID_ARG_VALUE' });
+      } finally {
+        view.close();
+      }
+    } finally {
+      v.child.kill('SIGINT');
+      await v.closed;
+    }
+
+    const v3 = startViewer([...files, '--no-open']);
+    try {
+      const page = await browser.newPage();
+      await page.goto(await v3.url);
+      await page.waitForSelector('#leaks:not([hidden]) .cluster');
+      const l = await findLeaks(...files, { limit: 100 });
+      assert.deepEqual(await page.$$eval('#leaks .cluster', (cs) => cs.map((c) => c.dataset.name)), l.clusters.map((c) => c.className));
+      const id = l.clusters[0].ids[0];
+      await page.$eval(`#leaks .cluster a[data-id="${id}"]`, (a) => a.click());
+      await page.waitForSelector(`body[data-selected="${id}"]`);
+    } finally {
+      v3.child.kill('SIGINT');
+      await v3.closed;
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('rsheapdump report with two snapshots is the Comparison, with three the leak clusters', async () => {
+  const files = three();
+  const diffOut = path.join(dir, 'diff.html');
+  assert.equal(spawnSync(process.execPath, [BIN, 'report', files[0], files[1], '-o', diffOut, '--top', '10']).status, 0);
+  const { diffSnapshots, findLeaks } = require('../analyze');
+  const d = await diffSnapshots(files[0], files[1]);
+  const names = (html) => [...html.matchAll(/<tr class="class" data-name="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'"));
+  assert.deepEqual(names(fs.readFileSync(diffOut, 'utf8')), d.classes.slice(0, 10).map((c) => c.name));
+  assert.ok(names(fs.readFileSync(diffOut, 'utf8')).includes('ReportLeak'));
+
+  const leaksOut = path.join(dir, 'leaks.html');
+  assert.equal(spawnSync(process.execPath, [BIN, 'report', ...files, '-o', leaksOut]).status, 0);
+  const l = await findLeaks(...files, { limit: 100 });
+  const html = fs.readFileSync(leaksOut, 'utf8');
+  assert.deepEqual(names(html), l.clusters.map((c) => c.className));
+  assert.ok(names(html).includes('ReportLeak'));
+  const bad = spawnSync(process.execPath, [BIN, 'report', path.join(dir, 'missing.heapsnapshot')], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /ENOENT/);
+});

@@ -30,6 +30,7 @@ const COMMANDS = {
   profile: '../lib/cli/cpu-profile.js',
   'heap-profile': '../lib/cli/heap-profile.js',
   stack: '../lib/cli/stack.js',
+  report: '../lib/cli/html-report.js',
 };
 
 function help() {

@@ -75,6 +75,23 @@ class SnapshotView {
     return this.#query((n) => n.objects(i, p.offset, p.limit));
   }
 
+  /**
+   * A page of the objects of Summary row `index` that the baseline (setBaseline) does not have:
+   * what DevTools' Comparison lists as a class's new objects; largest retained size first.
+   */
+  newObjects(index, options) {
+    const i = wholeNumber('index', index, undefined);
+    if (i === undefined) throw invalidArgType('index', 'of type number', index);
+    const p = page(options);
+    return this.#query((n) => n.newObjects(i, p.offset, p.limit));
+  }
+
+  /** Reads the object ids of an earlier snapshot of the same process, for newObjects. Once per view. */
+  setBaseline(path) {
+    if (typeof path !== 'string' || path === '') throw invalidArgType('path', 'a non-empty string', path);
+    return this.#query((n) => n.setBaseline(path)).then(() => undefined);
+  }
+
   /** The object with node id `id` (ERR_RSHEAPDUMP_NODE_NOT_FOUND when there is none). */
   node(id) {
     const n = nodeId(id);

@@ -36,6 +36,8 @@ async function rightCalls(): Promise<void> {
   const retained: number = objects.rows[0].retainedSize;
   const edge: string = (await view.retainers(objects.rows[0].id)).rows[0].edge;
   const paths = await view.retainerPaths(objects.rows[0].id, { limit: 0 });
+  await view.setBaseline('before.heapsnapshot');
+  const fresh: number = (await view.newObjects(page.rows[0].index)).total;
   const closedCode: ErrorCode = codes.VIEW_CLOSED;
   view.close();
   await writeSnapshot('/tmp/y.heapsnapshot', { force: true });
@@ -66,7 +68,7 @@ async function rightCalls(): Promise<void> {
   await stalls.ready;
   await stalls.stop();
   const running: 'ERR_RSHEAPDUMP_WATCH_RUNNING' = codes.WATCH_RUNNING;
-  void [total, first, sameTotal, code, parse, self, retained, edge, paths.matched, view.indexesReady, closedCode, available, bound, needed, kept, pause, prof.path, fn, version, inspectorClosed, port, running];
+  void [total, first, sameTotal, code, parse, self, retained, edge, paths.matched, view.indexesReady, closedCode, available, bound, needed, kept, pause, prof.path, fn, version, inspectorClosed, port, running, fresh];
 }
 
 function wrongCalls(): void {

@@ -6,10 +6,13 @@
 const { spawn } = require('node:child_process');
 const common = require('./common');
 const { progressReporter } = require('./report');
+const { kindOf } = require('../viewer/kind');
 
 const summary = 'explore a heap snapshot in the browser (local, token-guarded server)';
 
 const usage = `Usage: rsheapdump view <file.heapsnapshot|.cpuprofile|.heapprofile[.gz]> [--port N] [--no-open]
+       rsheapdump view BEFORE.heapsnapshot AFTER.heapsnapshot   (Comparison)
+       rsheapdump view BASE TARGET FINAL                         (leak clusters)
 
 Analyzes the snapshot (as 'summary' does), keeps it in memory and serves a page
 on 127.0.0.1 to explore it: the Summary sortable by every column and filtered
@@ -19,6 +22,11 @@ and the Statistics as a chart. The page asks for what it shows, page by page,
 so snapshots of any size work. For a .cpuprofile or .heapprofile (the kind is
 read from the content): bottom-up and top-down tables and a flame graph with
 zoom and search (by time for CPU profiles, by bytes for heap profiles).
+
+With two snapshots of one process the page also has DevTools' Comparison (the
+last one is explored; click a class for its new objects); with three, the leak
+clusters (allocated after BASE, present in TARGET, still alive in FINAL) with
+their retainer paths, FINAL explored.
 
 The URL printed carries a random token; requests without it get 403. Nothing
 listens beyond 127.0.0.1. Ctrl-C stops the server.
@@ -30,24 +38,6 @@ listens beyond 127.0.0.1. Ctrl-C stops the server.
 Exit codes: 0 stopped with Ctrl-C, 1 the file could not be read or the port is
 in use, 2 usage error.
 `;
-
-/**
- * 'snapshot', 'cpu' or 'heap', from the content (the profile readers recognize a snapshot by its
- * first keys without reading on); any other failure (a missing or malformed file) is thrown.
- */
-async function kindOf(file) {
-  const native = require('../native');
-  try {
-    await native.analyzeCpuProfile(file, { limit: 1 });
-    return 'cpu';
-  } catch (err) {
-    if (err.code !== 'ERR_RSHEAPDUMP_NOT_A_PROFILE') throw err;
-    if (/heap snapshot/.test(err.message)) return 'snapshot';
-    if (!/heap profile/.test(err.message)) throw err;
-  }
-  await native.analyzeHeapProfile(file, { limit: 1 });
-  return 'heap';
-}
 
 /** Opens `url` in the desktop's browser when there is one; quietly does nothing otherwise. */
 function openBrowser(url) {
@@ -63,7 +53,7 @@ function openBrowser(url) {
 
 async function main(argv) {
   const { values, positionals } = common.parse(argv, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
-  if (positionals.length !== 1) throw new common.UsageError(positionals.length ? 'view takes one snapshot file' : 'missing the snapshot file');
+  if (positionals.length < 1 || positionals.length > 3) throw new common.UsageError(positionals.length ? 'view takes one file, or two or three snapshots' : 'missing the snapshot file');
   let port = 0;
   if (values.port !== undefined) {
     if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new common.UsageError('--port needs a port number (0 to 65535)');
@@ -73,18 +63,33 @@ async function main(argv) {
   const { serve } = require('../viewer/server');
   const progress = common.progress();
   const t0 = Date.now();
-  const kind = await kindOf(positionals[0]);
+  const last = positionals[positionals.length - 1];
+  const kind = await kindOf(last);
+  if (positionals.length > 1 && kind !== 'snapshot') throw new common.UsageError('two or three files must be heap snapshots (of one process)');
   let view = null;
+  let compare;
   if (kind === 'snapshot') {
     try {
-      view = await openSnapshot(positionals[0], { onProgress: progressReporter(progress) });
+      view = await openSnapshot(last, { onProgress: progressReporter(progress) });
     } finally {
       progress.done();
+    }
+    try {
+      const { diffSnapshots, findLeaks } = require('../compare');
+      if (positionals.length === 2) {
+        const [diff] = await Promise.all([diffSnapshots(positionals[0], last), view.setBaseline(positionals[0])]);
+        compare = { base: positionals[0], diff };
+      } else if (positionals.length === 3) {
+        compare = { files: positionals, leaks: await findLeaks(positionals[0], positionals[1], last, { limit: 100 }) };
+      }
+    } catch (err) {
+      view.close();
+      throw err;
     }
   }
   let server;
   try {
-    server = await serve(view, { file: positionals[0], port, kind });
+    server = await serve(view, { file: last, port, kind, compare });
   } catch (err) {
     if (view) view.close();
     throw err;

@@ -147,24 +147,26 @@
     }, 150);
   });
 
-  // ---- Objects of a class ----
+  // ---- Objects of a class (all, or with a baseline only the new ones) ----
   const obody = $('#objects .body');
   let objectsGen = 0;
-  function selectClass(r) {
+  function selectClass(r, onlyNew) {
     classes.selected = r.index;
     renderClasses();
     const gen = ++objectsGen;
     obody.replaceChildren();
     obody.dataset.index = r.index;
+    obody.dataset.new = onlyNew ? 'true' : 'false';
     const more = (offset) =>
-      api('objects', { index: r.index, offset, limit: 100 }).then((page) => {
+      api(onlyNew ? 'new-objects' : 'objects', { index: r.index, offset, limit: 100 }).then((page) => {
         if (gen !== objectsGen) return;
         const old = obody.querySelector('.more');
         if (old) old.remove();
         for (const o of page.rows) obody.append(objectRow(o));
         const shown = offset + page.rows.length;
         if (shown < page.total) obody.append(el('button', { class: 'more', onclick: () => more(shown).catch(fail) }, `Show more (${fmt(page.total - shown)} left)`));
-        status(`${r.class.name}: ${fmt(page.total)} objects`);
+        status(`${r.class.name}: ${fmt(page.total)} ${onlyNew ? 'new ' : ''}objects`);
+        if (gen === objectsGen) obody.dataset.loaded = 'true';
       });
     return more(0).catch(fail);
   }
@@ -285,6 +287,58 @@
     status(err.message, true);
   }
 
+  // ---- Two snapshots: the Comparison; three: the leak clusters ----
+  function showTab(tab) {
+    for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('active', b.dataset.tab === tab);
+    for (const id of ['classes', 'comparison', 'leaks']) $(`#${id}`).hidden = id !== tab;
+    if (tab === 'classes') renderClasses();
+  }
+
+  async function comparisonMode(i) {
+    $('#tabs').hidden = false;
+    $('#tabs button[data-tab="comparison"]').hidden = false;
+    $('#tabs button[data-tab="comparison"]').textContent = `Comparison with ${i.base}`;
+    for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => showTab(b.dataset.tab));
+    const d = await api('comparison', { limit: 1000 });
+    const sign = (n) => (n > 0 ? '+' : '') + fmt(n);
+    const rows = d.classes.map((c) =>
+      el(
+        'div',
+        {
+          class: 'row',
+          'data-name': c.name,
+          'data-index': c.index === null ? '' : c.index,
+          onclick: () => (c.index === null ? status(`no ${c.name} is left in ${i.file}`) : selectClass({ index: c.index, class: { name: c.name } }, true).then(() => {})),
+        },
+        el('span', {}, c.name),
+        el('span', { class: c.newCount ? 'plus' : '' }, fmt(c.newCount)),
+        el('span', {}, fmt(c.deletedCount)),
+        el('span', {}, fmt(c.allocSize)),
+        el('span', { class: c.sizeDelta > 0 ? 'plus' : '' }, sign(c.sizeDelta)),
+      ),
+    );
+    $('#comparison .body').replaceChildren(...rows);
+    showTab('comparison');
+  }
+
+  async function leaksMode(i) {
+    $('#tabs').hidden = false;
+    $('#tabs button[data-tab="leaks"]').hidden = false;
+    for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => showTab(b.dataset.tab));
+    const l = await api('leaks', {});
+    const items = l.clusters.map((c) =>
+      el(
+        'div',
+        { class: 'cluster', 'data-name': c.className },
+        el('h3', {}, el('span', { class: 'cls' }, c.className), ` \u00d7${fmt(c.count)} `, el('span', { class: 'id' }, `retaining ${fmt(c.retainedSize)} bytes`)),
+        c.path ? pathView(c.path) : el('span', { class: 'hint' }, 'no strong path'),
+        el('div', { class: 'ids' }, ...c.ids.slice(0, 10).map((id) => el('a', { 'data-id': id, onclick: () => selectObject(id).catch(fail) }, `@${id}`))),
+      ),
+    );
+    $('#leaks').replaceChildren(el('p', { class: 'hint' }, `Allocated after ${i.files[0]}, present in ${i.files[1]}, still alive in ${i.files[2]}.`), ...(items.length ? items : [el('p', {}, 'No leak found.')]));
+    showTab('leaks');
+  }
+
   // ---- Profiles: a flame graph (the `flame` SVG, framed) and bottom-up / top-down tables ----
   function profileMode(i) {
     for (const id of ['#snapshot', '#toolbar', '#stats']) $(id).hidden = true;
@@ -336,7 +390,7 @@
       if (i.kind !== 'snapshot') return profileMode(i);
       $('#counts').textContent = `${fmt(i.nodeCount)} nodes \u00b7 ${fmt(i.classCount)} classes \u00b7 ${fmt(i.statistics.total / 1024)} KB`;
       showStats(i.statistics);
-      return resetClasses();
+      return resetClasses().then(() => (i.compare === 'diff' ? comparisonMode(i) : i.compare === 'leaks' ? leaksMode(i) : null));
     })
     .then(() => (document.body.dataset.ready = 'true'))
     .catch(fail);

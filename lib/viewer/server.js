@@ -83,12 +83,32 @@ function profileRoutes(file, kind, info) {
   };
 }
 
-/** What `rsheapdump view` serves for a snapshot (`view`, a SnapshotView) or a profile. */
-function sourceOf(view, { file, kind = 'snapshot' }) {
+/**
+ * What `rsheapdump view` serves for a snapshot (`view`, a SnapshotView) or a profile; with
+ * `compare` also the Comparison with an earlier snapshot (`{ base, diff }`, the view having that
+ * baseline) or the leak clusters of three (`{ files, leaks }`).
+ */
+function sourceOf(view, { file, kind = 'snapshot', compare }) {
   const name = path.basename(file ?? '');
   if (kind !== 'snapshot') return profileRoutes(file, kind, { kind, file: name });
   const s = view.summary();
-  return snapshotRoutes(view, { kind, file: name, nodeCount: s.nodeCount, edgeCount: s.edgeCount, classCount: s.classes.length, statistics: s.statistics });
+  const info = { kind, file: name, nodeCount: s.nodeCount, edgeCount: s.edgeCount, classCount: s.classes.length, statistics: s.statistics };
+  const routes = snapshotRoutes(view, info);
+  if (compare?.diff) {
+    info.compare = 'diff';
+    info.base = path.basename(compare.base);
+    const byKey = new Map(s.classes.map((c, i) => [c.key, i]));
+    // Each Comparison row with the index of its class in this snapshot's Summary (absent when
+    // every object of the class is gone).
+    const rows = compare.diff.classes.map((c) => ({ ...c, index: byKey.get(c.key) ?? null }));
+    routes['/api/comparison'] = (p) => ({ ...compare.diff, classes: rows.slice(0, num(p, 'limit', 1000, 100000)), total: rows.length });
+    routes['/api/new-objects'] = (p) => view.newObjects(num(p, 'index'), { offset: num(p, 'offset', 0), limit: num(p, 'limit', 100, PAGE_LIMIT) });
+  } else if (compare?.leaks) {
+    info.compare = 'leaks';
+    info.files = compare.files.map((f) => path.basename(f));
+    routes['/api/leaks'] = () => compare.leaks;
+  }
+  return routes;
 }
 
 function statusOf(err) {
@@ -111,10 +131,10 @@ function tokenMatches(given, token) {
  * 127.0.0.1:`port` (0: a free port). Resolves to `{ url, port, token, close() }` once
  * listening; rejects with EADDRINUSE (and a message that says what to do) when the port is taken.
  */
-function serve(view, { file, port = 0, kind = 'snapshot' } = {}) {
+function serve(view, { file, port = 0, kind = 'snapshot', compare } = {}) {
   const token = crypto.randomBytes(24).toString('base64url');
   const html = pageHtml();
-  const api = sourceOf(view, { file, kind });
+  const api = sourceOf(view, { file, kind, compare });
   let hosts = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');

@@ -12,6 +12,7 @@ use super::compare::{retainers_object, JsRetainers};
 use super::error::to_js;
 use super::snapshot::{to_object, SnapshotClass, SnapshotSummary};
 use super::task::{task_with, ProgressFn, Watch};
+use crate::cancel::Cancel;
 use crate::error::{Error, ErrorKind, Result as CoreResult};
 use crate::snapshot::view::{self, ClassColumn, ClassRow, EdgeRow, Indexer, NodeInfo, Page, View};
 use crate::snapshot::Phase;
@@ -167,6 +168,7 @@ query_task!(NodesTask, Page<NodeInfo>, ViewNodePage, node_page);
 query_task!(NodeTask, NodeInfo, ViewNode, node_object);
 query_task!(EdgesTask, Page<EdgeRow>, ViewEdgePage, edge_page);
 query_task!(PathsTask, crate::snapshot::retainers::Retainers, JsRetainers, retainers_object);
+query_task!(BaselineTask, (), (), |()| ());
 
 /// An open snapshot (from `openSnapshot`): paged queries answered from memory.
 #[napi]
@@ -209,6 +211,26 @@ impl SnapshotView {
         let view = self.view(&env)?;
         let run = Box::new(move |v: &View| v.objects(index, offset as usize, limit as usize));
         Ok(AsyncTask::new(NodesTask { view, run: Some(run) }))
+    }
+
+    /// A page of the objects of Summary row `index` that the baseline lacks (new since it).
+    #[napi]
+    pub fn new_objects(&self, env: Env, index: u32, offset: u32, limit: u32) -> Result<AsyncTask<NodesTask>> {
+        let view = self.view(&env)?;
+        let run = Box::new(move |v: &View| v.new_objects(index, offset as usize, limit as usize));
+        Ok(AsyncTask::new(NodesTask { view, run: Some(run) }))
+    }
+
+    /// Reads the node ids of an earlier snapshot of the same process (`path`), so that
+    /// `newObjects` can tell the objects allocated since. Once per view.
+    #[napi]
+    pub fn set_baseline(&self, env: Env, path: String) -> Result<AsyncTask<BaselineTask>> {
+        let view = self.view(&env)?;
+        let run = Box::new(move |v: &View| {
+            let ids = view::baseline_ids(std::path::Path::new(&path), &Cancel::new())?;
+            v.set_baseline(ids)
+        });
+        Ok(AsyncTask::new(BaselineTask { view, run: Some(run) }))
     }
 
     /// The object with node id `id`.
