@@ -15,9 +15,10 @@ const { rsError } = require('../errors');
 const { captureStack, startProfile, stopProfile } = require('./capture');
 const { formatReport } = require('./format');
 
-// A probe answered this fast ran while JavaScript was running: V8 serves interrupts within
-// microseconds then. A GC or a native call holds it until it ends. Counted in loop time: the
-// main thread's run-queue wait (a loaded machine) is taken out, as the detector does.
+// A probe answered within this much of the main thread's CPU time, asked while that thread was
+// runnable, ran while JavaScript was running: V8 serves interrupts within microseconds then
+// (however long the thread waits for a CPU on a busy machine). A GC or a CPU-bound native call
+// holds it for CPU time; a blocking call (asleep when asked) for wall time.
 const FAST_PROBE_MS = 50;
 // How long the end of a stall waits for a stack or profile still on its way.
 const SETTLE_MS = 2000;
@@ -44,10 +45,12 @@ const within = (promise, ms, fallback) =>
 
 function probe(st) {
   const asked = performance.now();
-  const waited = native.stallMainWaitMs();
+  const before = native.stallMainThread();
   return captureStack(post).then(
     ({ frames, turns }) => {
-      const latency = performance.now() - asked - ((native.stallMainWaitMs() ?? 0) - (waited ?? 0));
+      const wall = performance.now() - asked;
+      const after = native.stallMainThread();
+      const latency = before && after && before[1] ? after[0] - before[0] : wall;
       // The loop's turn count, read by the probe on the main thread, says whether the loop had
       // turned again (the stall was over) when the stack was taken.
       const duringStall = turns === null ? !st.ended : turns === st.turns;

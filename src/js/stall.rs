@@ -111,11 +111,13 @@ pub fn stall_watch_quiet(ms: u32) {
     }
 }
 
-/// The main thread's total run-queue wait in ms (time it was ready to run but had no CPU), where
-/// the OS says (Linux); `null` elsewhere. The capture worker times its stack probe in loop time.
+/// The watched (main) thread as the OS sees it now: `[cpuMs, runnable ? 1 : 0]`, or `null` where
+/// the OS does not tell (not Linux) or no watch runs. The capture worker uses it to tell a probe
+/// delayed by a busy machine from one delayed by a blocking call.
 #[napi(skip_typescript)]
-pub fn stall_main_wait_ms() -> Option<f64> {
-    crate::stall::watchdog::main_thread_runq_wait().map(|d| d.as_secs_f64() * 1000.0)
+pub fn stall_main_thread() -> Option<Vec<f64>> {
+    let s = lock().as_ref()?.thread_state()?;
+    Some(vec![s.cpu.as_secs_f64() * 1000.0, if s.runnable { 1.0 } else { 0.0 }])
 }
 
 /// Stops the watchdog (joins its thread, which wakes at once). Does nothing if none runs.

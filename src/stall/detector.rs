@@ -6,12 +6,17 @@
 //! unanswered for `threshold` of *loop* time since the last answer, and ends with the next answer.
 //!
 //! Loop time, not wall time: two corrections keep a descheduled process from looking stuck.
+//! - Time the main thread spent ready to run but without a CPU is not blocked time. Each tick
+//!   reads the main thread's state (Linux: `/proc/self/task/<tid>/stat`) and its CPU clock (exact,
+//!   also for a thread that is running now): while it is runnable, only the CPU time it got
+//!   counts; while it sleeps (a blocking call), the wall time counts. (The kernel's run-queue
+//!   counter, schedstat, was tried first: it is only brought up to date when the thread next gets
+//!   a CPU, so a thread waiting right now looked blocked, and a healthy server on an overloaded
+//!   machine was reported.)
 //! - The watchdog's own lateness: a tick that comes much later than asked (the process was
-//!   stopped, the VM paused, the machine overloaded) says nothing about the loop, so the
-//!   measurement restarts from that tick instead of counting the gap, unless the main thread
-//!   was seen running through the gap (a long GC with all cores busy starves the watchdog too).
-//! - The main thread's run-queue wait (Linux: `/proc/self/task/<pid>/schedstat`): time the main
-//!   thread was ready but not given a CPU is not counted as blocked.
+//!   stopped, the VM paused) says nothing about the loop, so the measurement restarts from that
+//!   tick instead of counting the gap, unless the main thread was seen running through the gap
+//!   (a long GC with all cores busy starves the watchdog too).
 
 use std::time::{Duration, Instant};
 
@@ -55,7 +60,10 @@ pub struct Tick {
     pub now: Instant,
     /// The outstanding ping was answered, at this time.
     pub answered: Option<Instant>,
-    /// The main thread's total CPU time and run-queue wait so far, where the OS tells them.
+    /// The main thread's CPU time when it answered (read by the main thread itself: the watchdog
+    /// may see the answer much later on a loaded machine).
+    pub cpu_at_answer: Option<Duration>,
+    /// The main thread's CPU time and state now, where the OS tells them.
     pub sched: Option<Sched>,
     /// rsheapdump itself is holding the main thread (stopping a stall's profile: V8 joins its
     /// sampler thread there, which takes long when that thread waits for a CPU): outside a
@@ -63,13 +71,13 @@ pub struct Tick {
     pub quiet: bool,
 }
 
-/// The main thread's scheduler counters (Linux: `/proc/self/task/<pid>/schedstat`).
+/// The main thread as the OS sees it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sched {
-    /// Time on a CPU.
-    pub run: Duration,
-    /// Time ready to run, waiting for a CPU.
-    pub wait: Duration,
+    /// Its CPU time so far.
+    pub cpu: Duration,
+    /// Running or ready to run (not sleeping in a blocking call).
+    pub runnable: bool,
 }
 
 /// What the watchdog must do after a tick.
@@ -94,10 +102,10 @@ pub struct Detector {
     prev_tick: Instant,
     /// The loop last turned at (or, after a late tick, the measurement restarted at) this time.
     last_turn: Instant,
-    /// The run-queue wait at `last_turn`.
-    wait_at_turn: Duration,
+    /// Time since `last_turn` the main thread was runnable without a CPU (not blocked time).
+    waited: Duration,
     /// The main thread's CPU time at the previous tick.
-    prev_run: Duration,
+    prev_cpu: Duration,
     outstanding: bool,
     stall: Option<Stall>,
     next_id: u32,
@@ -105,7 +113,7 @@ pub struct Detector {
 
 impl Detector {
     pub fn new(cfg: Config, now: Instant) -> Self {
-        Detector { cfg, prev_tick: now, last_turn: now, wait_at_turn: Duration::ZERO, prev_run: Duration::ZERO, outstanding: false, stall: None, next_id: 1 }
+        Detector { cfg, prev_tick: now, last_turn: now, waited: Duration::ZERO, prev_cpu: Duration::ZERO, outstanding: false, stall: None, next_id: 1 }
     }
 
     /// The stall in progress: (id, when the loop last turned).
@@ -116,26 +124,34 @@ impl Detector {
     /// Advances the state by one tick.
     pub fn tick(&mut self, t: Tick) -> Actions {
         let mut out = Actions::default();
-        let sched = t.sched.unwrap_or_default();
-        let wait = sched.wait;
         let gap = t.now.saturating_duration_since(self.prev_tick);
+        let ran = t.sched.map(|s| s.cpu.saturating_sub(self.prev_cpu));
         // Seen running through a late tick's gap: the main thread was busy, not stopped.
-        let ran_through = t.sched.is_some() && sched.run.saturating_sub(self.prev_run) >= gap / 4;
-        let late = gap > self.cfg.late() && !ran_through;
+        let late = gap > self.cfg.late() && ran.is_none_or(|r| r < gap / 4);
         self.prev_tick = t.now;
-        self.prev_run = sched.run;
+        if let Some(s) = t.sched {
+            self.prev_cpu = s.cpu;
+        }
         if let Some(at) = t.answered {
             self.outstanding = false;
             if let Some(s) = self.stall.take() {
                 out.events.push(Event::End { id: s.id, started: s.started, ended: at.max(s.started) });
             }
             self.last_turn = at;
-            self.wait_at_turn = wait;
+            // Runnable since the answer: what of that time it did not get a CPU for was waiting.
+            self.waited = match (t.sched, t.cpu_at_answer) {
+                (Some(s), Some(c)) if s.runnable => t.now.saturating_duration_since(at).saturating_sub(s.cpu.saturating_sub(c)),
+                _ => Duration::ZERO,
+            };
+        } else if let (Some(s), Some(r)) = (t.sched, ran) {
+            if s.runnable {
+                self.waited += gap.saturating_sub(r);
+            }
         }
         if (late || t.quiet) && self.stall.is_none() {
-            // The gap is the scheduler's, not the loop's: measure again from here.
+            // The gap is the scheduler's (or ours), not the loop's: measure again from here.
             self.last_turn = t.now;
-            self.wait_at_turn = wait;
+            self.waited = Duration::ZERO;
         }
         if !self.outstanding {
             self.outstanding = true;
@@ -144,8 +160,7 @@ impl Detector {
         }
         match self.stall.as_mut() {
             None => {
-                let waited = wait.saturating_sub(self.wait_at_turn);
-                let blocked = t.now.saturating_duration_since(self.last_turn).saturating_sub(waited);
+                let blocked = t.now.saturating_duration_since(self.last_turn).saturating_sub(self.waited);
                 if blocked >= self.cfg.threshold {
                     let id = self.next_id;
                     self.next_id = self.next_id.wrapping_add(1).max(1);
@@ -177,7 +192,8 @@ mod tests {
     /// Runs ticks every `tick` from `t0` until `until`; the loop answers a ping `answer_after`
     /// after it was sent, except while `blocked` (a range of times), when it answers at the
     /// range's end. Returns the events.
-    fn run(blocked: (Duration, Duration), until: Duration, waits: impl Fn(Duration) -> Option<Duration>) -> Vec<(Duration, Event)> {
+    /// `sched(at)` is the main thread as the OS sees it at `at` (None: unknown).
+    fn run(blocked: (Duration, Duration), until: Duration, sched: impl Fn(Duration) -> Option<Sched>) -> Vec<(Duration, Event)> {
         let t0 = Instant::now();
         let c = cfg();
         let mut d = Detector::new(c, t0);
@@ -193,7 +209,8 @@ mod tests {
                 }
                 _ => None,
             };
-            let acts = d.tick(Tick { now: t0 + at, answered, sched: waits(at).map(|wait| Sched { run: Duration::ZERO, wait }), quiet: false });
+            let cpu_at_answer = answered.and_then(|a| sched(a - t0)).map(|s| s.cpu);
+            let acts = d.tick(Tick { now: t0 + at, answered, cpu_at_answer, sched: sched(at), quiet: false });
             for e in acts.events {
                 events.push((at, e));
             }
@@ -242,13 +259,31 @@ mod tests {
     }
 
     #[test]
-    fn run_queue_wait_is_not_blocked_time() {
-        // The loop does not answer for 150 ms, but the main thread spent 120 ms of it waiting
-        // for a CPU: 30 ms of loop time, no stall.
-        let ev = run((1000 * MS, 1150 * MS), 2000 * MS, |at| Some(if at <= 1000 * MS { Duration::ZERO } else { (at - 1000 * MS).min(120 * MS) }));
-        assert!(ev.is_empty(), "{ev:?}");
-        // The same block without the wait is a stall.
-        assert_eq!(run((1000 * MS, 1150 * MS), 2000 * MS, |_| Some(Duration::ZERO)).len(), 2);
+    fn waiting_for_a_cpu_is_not_blocked_time() {
+        // The loop does not answer for 300 ms, runnable all along, but it gets only a fifth of a
+        // CPU: 60 ms of loop time, no stall. (Its CPU clock runs at 0.2 from 1000 ms on.)
+        let starved = |at: Duration| Some(Sched { cpu: if at <= 1000 * MS { at } else { 1000 * MS + (at - 1000 * MS) / 5 }, runnable: true });
+        assert!(run((1000 * MS, 1300 * MS), 2000 * MS, starved).is_empty());
+        // Asleep in a blocking call instead, the same 300 ms are a stall.
+        let asleep = |at: Duration| Some(Sched { cpu: at.min(1000 * MS), runnable: !(1000 * MS..1300 * MS).contains(&at) });
+        assert_eq!(run((1000 * MS, 1300 * MS), 2000 * MS, asleep).len(), 2);
+        // And running on a CPU all along, too.
+        assert_eq!(run((1000 * MS, 1300 * MS), 2000 * MS, |at| Some(Sched { cpu: at, runnable: true })).len(), 2);
+    }
+
+    #[test]
+    fn the_wait_is_counted_from_the_answer() {
+        // The loop answers at 20 ms; the watchdog, itself waiting for a CPU, sees it only at
+        // 300 ms; the main thread, runnable, got 80 ms of CPU since: 200 ms were waiting.
+        let t0 = Instant::now();
+        let mut d = Detector::new(cfg(), t0);
+        let sched = |cpu_ms: u32| Some(Sched { cpu: cpu_ms * MS, runnable: true });
+        assert!(d.tick(Tick { now: t0 + 10 * MS, answered: None, cpu_at_answer: None, sched: sched(10), quiet: false }).ping);
+        let a = d.tick(Tick { now: t0 + 300 * MS, answered: Some(t0 + 20 * MS), cpu_at_answer: Some(20 * MS), sched: sched(100), quiet: false });
+        assert!(a.ping && a.events.is_empty());
+        // 20 ms later, unanswered, 10 ms more CPU: 300 - 20 - (200 + 10) = 70 ms blocked.
+        let a = d.tick(Tick { now: t0 + 320 * MS, answered: None, cpu_at_answer: None, sched: sched(110), quiet: false });
+        assert!(a.events.is_empty(), "{a:?}");
     }
 
     #[test]
@@ -256,16 +291,16 @@ mod tests {
         let t0 = Instant::now();
         let c = cfg();
         let mut d = Detector::new(c, t0);
-        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, sched: None, quiet: false }).ping);
+        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, cpu_at_answer: None, sched: None, quiet: false }).ping);
         // The process was stopped for 5 s: the ping is unanswered, but nothing is reported...
-        let a = d.tick(Tick { now: t0 + 5020 * MS, answered: None, sched: None, quiet: false });
+        let a = d.tick(Tick { now: t0 + 5020 * MS, answered: None, cpu_at_answer: None, sched: None, quiet: false });
         assert!(a.events.is_empty() && !a.ping);
         // ...until the loop stays silent for a threshold of watched time after it.
         let mut at = 5020;
         let mut first = None;
         while first.is_none() {
             at += 20;
-            let a = d.tick(Tick { now: t0 + at * MS, answered: None, sched: None, quiet: false });
+            let a = d.tick(Tick { now: t0 + at * MS, answered: None, cpu_at_answer: None, sched: None, quiet: false });
             first = a.events.first().copied();
         }
         assert!(matches!(first, Some(Event::Start { started, .. }) if started == t0 + 5020 * MS));
@@ -276,7 +311,7 @@ mod tests {
     fn quiet_ticks_are_not_counted() {
         let t0 = Instant::now();
         let mut d = Detector::new(cfg(), t0);
-        let tick = |d: &mut Detector, ms: u32, quiet: bool| d.tick(Tick { now: t0 + ms * MS, answered: None, sched: None, quiet });
+        let tick = |d: &mut Detector, ms: u32, quiet: bool| d.tick(Tick { now: t0 + ms * MS, answered: None, cpu_at_answer: None, sched: None, quiet });
         assert!(tick(&mut d, 20, false).ping);
         // rsheapdump holds the loop from 40 to 300 ms: nothing is reported...
         for ms in (40..=300).step_by(20) {
@@ -295,9 +330,9 @@ mod tests {
         // CPU the whole time, so the gap is blocked time.
         let t0 = Instant::now();
         let mut d = Detector::new(cfg(), t0);
-        let sched = |run_ms: u32| Some(Sched { run: run_ms * MS, wait: Duration::ZERO });
-        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, sched: sched(20), quiet: false }).ping);
-        let a = d.tick(Tick { now: t0 + 400 * MS, answered: None, sched: sched(390), quiet: false });
+        let sched = |cpu_ms: u32| Some(Sched { cpu: cpu_ms * MS, runnable: true });
+        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, cpu_at_answer: None, sched: sched(20), quiet: false }).ping);
+        let a = d.tick(Tick { now: t0 + 400 * MS, answered: None, cpu_at_answer: None, sched: sched(390), quiet: false });
         assert!(matches!(a.events[..], [Event::Start { started, .. }] if started == t0), "{a:?}");
     }
 }

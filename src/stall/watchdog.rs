@@ -23,6 +23,10 @@ struct Shared {
     wall_epoch_ms: f64,
     ack_seq: AtomicU64,
     ack_nanos: AtomicU64,
+    /// The watched thread's CPU time (nanos) at the last answer; `u64::MAX` if unknown.
+    ack_cpu: AtomicU64,
+    /// The watched (calling, main) thread's clock and state.
+    thread: ThreadClock,
     /// Until when (nanos since `epoch`) rsheapdump holds the main thread on purpose.
     quiet_until: AtomicU64,
     stop: Mutex<bool>,
@@ -53,6 +57,8 @@ impl Acker {
     /// Ping `seq` was answered now, on the loop's thread.
     pub fn ack(&self, seq: u64) {
         let nanos = self.0.epoch.elapsed().as_nanos() as u64;
+        let cpu = self.0.thread.cpu().map_or(u64::MAX, |c| c.as_nanos() as u64);
+        self.0.ack_cpu.store(cpu, Ordering::Relaxed);
         self.0.ack_nanos.store(nanos, Ordering::Relaxed);
         self.0.ack_seq.store(seq, Ordering::Release);
     }
@@ -65,7 +71,7 @@ pub struct Watchdog {
 }
 
 impl Watchdog {
-    /// Starts the thread; `make_ping` gets the [`Acker`] the loop must call and returns the
+    /// Starts the thread, watching the calling thread's loop; `make_ping` gets the [`Acker`] the loop must call and returns the
     /// ping function, which is called on the thread.
     pub fn start(cfg: Config, make_ping: impl FnOnce(Acker) -> Ping) -> std::io::Result<Self> {
         let wall_epoch_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
@@ -74,6 +80,8 @@ impl Watchdog {
             wall_epoch_ms,
             ack_seq: AtomicU64::new(0),
             ack_nanos: AtomicU64::new(0),
+            ack_cpu: AtomicU64::new(u64::MAX),
+            thread: ThreadClock::current(),
             quiet_until: AtomicU64::new(0),
             stop: Mutex::new(false),
             wake: Condvar::new(),
@@ -108,6 +116,11 @@ impl Watchdog {
         self.shared.quiet_until.store(until, Ordering::Release);
     }
 
+    /// The watched thread's CPU time and whether it is runnable, where the OS tells (Linux).
+    pub fn thread_state(&self) -> Option<Sched> {
+        self.shared.thread.read()
+    }
+
     /// The number of the last ping the loop answered: it grows while the loop turns.
     pub fn turns(&self) -> u64 {
         self.shared.ack_seq.load(Ordering::Acquire)
@@ -140,7 +153,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn run(s: Arc<Shared>, cfg: Config, mut ping: Ping) {
     let mut det = Detector::new(cfg, Instant::now());
-    let mut runq = RunQueue::open();
     let mut seq = 0u64;
     let mut sent: Option<u64> = None;
     loop {
@@ -153,11 +165,12 @@ fn run(s: Arc<Shared>, cfg: Config, mut ping: Ping) {
         }
         let now = Instant::now();
         let answered = sent.filter(|&q| s.ack_seq.load(Ordering::Acquire) >= q).map(|_| s.epoch + Duration::from_nanos(s.ack_nanos.load(Ordering::Relaxed)));
+        let cpu_at_answer = answered.and_then(|_| Some(s.ack_cpu.load(Ordering::Relaxed)).filter(|&c| c != u64::MAX)).map(Duration::from_nanos);
         if answered.is_some() {
             sent = None;
         }
         let quiet = now.saturating_duration_since(s.epoch).as_nanos() < u128::from(s.quiet_until.load(Ordering::Acquire));
-        let acts = det.tick(Tick { now, answered, sched: runq.read(), quiet });
+        let acts = det.tick(Tick { now, answered, cpu_at_answer, sched: s.thread.read(), quiet });
         if acts.ping {
             seq += 1;
             if !ping(seq) {
@@ -177,44 +190,59 @@ fn run(s: Arc<Shared>, cfg: Config, mut ping: Ping) {
     }
 }
 
-/// The main thread's run-queue wait so far (Linux; `None` elsewhere): a caller that times
-/// something on the main thread subtracts it, as the detector does.
-pub fn main_thread_runq_wait() -> Option<Duration> {
-    RunQueue::open().read().map(|s| s.wait)
-}
-
-/// The main thread's CPU time and run-queue wait, from `/proc/self/task/<pid>/schedstat` (the
-/// main thread's tid is the pid). Elsewhere, or if the file is missing, `None`.
-struct RunQueue {
+/// The watched thread's CPU clock and its `/proc` stat file (Linux; elsewhere both are `None`
+/// and the detector falls back to wall time with the late-tick rule).
+struct ThreadClock {
     #[cfg(target_os = "linux")]
-    file: Option<std::fs::File>,
+    clock: Option<libc::clockid_t>,
+    #[cfg(target_os = "linux")]
+    stat: Option<std::fs::File>,
 }
 
-impl RunQueue {
-    fn open() -> Self {
+impl ThreadClock {
+    /// For the calling thread.
+    fn current() -> Self {
         #[cfg(target_os = "linux")]
         {
-            let path = format!("/proc/self/task/{}/schedstat", std::process::id());
-            RunQueue { file: std::fs::File::open(path).ok() }
+            let mut clock: libc::clockid_t = 0;
+            // SAFETY: plain calls about the calling thread.
+            let clock = (unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &mut clock) } == 0).then_some(clock);
+            let tid = unsafe { libc::syscall(libc::SYS_gettid) };
+            ThreadClock { clock, stat: std::fs::File::open(format!("/proc/self/task/{tid}/stat")).ok() }
         }
         #[cfg(not(target_os = "linux"))]
-        RunQueue {}
+        ThreadClock {}
     }
 
-    fn read(&mut self) -> Option<Sched> {
+    /// The thread's CPU time: exact, also while it runs (the kernel brings it up to date).
+    fn cpu(&self) -> Option<Duration> {
         #[cfg(target_os = "linux")]
         {
-            use std::os::unix::fs::FileExt;
-            let mut buf = [0u8; 96];
-            let n = self.file.as_ref()?.read_at(&mut buf, 0).ok()?;
-            let text = std::str::from_utf8(&buf[..n]).ok()?;
-            let mut fields = text.split_ascii_whitespace().map(|f| f.parse::<u64>().ok());
-            let run = fields.next()??;
-            let wait = fields.next()??;
-            Some(Sched { run: Duration::from_nanos(run), wait: Duration::from_nanos(wait) })
+            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            // SAFETY: reading a clock into a local.
+            (unsafe { libc::clock_gettime(self.clock?, &mut ts) } == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
         }
         #[cfg(not(target_os = "linux"))]
         None
+    }
+
+    /// Running or ready to run (state `R`), rather than asleep in a blocking call.
+    fn runnable(&self) -> Option<bool> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::FileExt;
+            let mut buf = [0u8; 512];
+            let n = self.stat.as_ref()?.read_at(&mut buf, 0).ok()?;
+            // `tid (comm) S ...`: the comm may hold spaces and parentheses, the state follows the last ')'.
+            let close = buf[..n].iter().rposition(|&b| b == b')')?;
+            Some(*buf.get(close + 2)? == b'R')
+        }
+        #[cfg(not(target_os = "linux"))]
+        None
+    }
+
+    fn read(&self) -> Option<Sched> {
+        Some(Sched { cpu: self.cpu()?, runnable: self.runnable()? })
     }
 }
 
@@ -268,10 +296,17 @@ mod tests {
     }
 
     #[test]
-    fn run_queue_wait_is_readable_on_linux() {
-        let mut r = RunQueue::open();
+    fn thread_state_is_readable_on_linux() {
+        let t = ThreadClock::current();
         if cfg!(target_os = "linux") {
-            assert!(r.read().is_some());
+            let a = t.read().unwrap();
+            assert!(a.runnable, "this thread is running");
+            let mut x = 0u64;
+            for i in 0..3_000_000u64 {
+                x = x.wrapping_add(std::hint::black_box(i));
+            }
+            std::hint::black_box(x);
+            assert!(t.cpu().unwrap() > a.cpu, "the CPU clock advances while running");
         }
     }
 }
