@@ -12,19 +12,26 @@ const { ROOT, tmpdir, runChild, startChild, waitFor } = require('./helpers');
 
 // crunch(ms) blocks for \`ms\` of the main thread's CPU time, not wall time: on a loaded machine
 // the watch counts what the loop did, not the time it waited for a CPU (see src/stall/detector.rs).
+// The probe may catch it inside cpuMs() (a few % of the time): see crunchFrame().
 const CRUNCH = `
+const { readFileSync } = require('fs');
 function cpuMs() {
-  return Number(require('fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
 }
 function crunch(ms) {
   const end = cpuMs() + ms;
   let x = 0;
-  do for (let i = 0; i < 1e5; i++) x += Math.sqrt(x + i); while (cpuMs() < end);
+  do for (let i = 0; i < 1e6; i++) x += Math.sqrt(x + i); while (cpuMs() < end);
   return x;
 }
 const SRC = require('fs').readFileSync(__filename, 'utf8').split('\\n');
 const CRUNCH_LINES = [SRC.findIndex((l) => l.startsWith('function crunch')) + 1, SRC.findIndex((l) => l.startsWith('  return x;')) + 1];
 `;
+
+/** The stack's innermost frame of the child's own file that is not cpuMs (crunch's helper). */
+function crunchFrame(stack, file) {
+  return stack.filter((f) => f.url === file && f.functionName !== 'cpuMs')[0];
+}
 
 function readProfile(file) {
   const p = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -64,10 +71,12 @@ test('a route that blocks 500 ms in crunch(): one stall, ≈500 ms, crunch on to
   assert.ok(s.durationMs >= 490 && s.durationMs < 5000, `duration ${s.durationMs}`);
   assert.ok(Math.abs(s.startedAt - Date.now()) < 60_000, 'startedAt is a wall-clock time');
   assert.equal(s.blockedBy, 'javascript');
-  assert.equal(s.stack[0].functionName, 'crunch');
-  assert.equal(s.stack[0].url, file);
-  assert.ok(s.stack[0].line >= lines[0] && s.stack[0].line <= lines[1], `line ${s.stack[0].line} in crunch ${lines}`);
-  assert.ok(s.stack[0].column > 0);
+  // The innermost frame is crunch, or (caught inside it) fs or cpuMs called by crunch.
+  assert.ok(['crunch', 'cpuMs'].includes(s.stack[0].functionName) || s.stack[0].url.startsWith('node:'), JSON.stringify(s.stack[0]));
+  const top = crunchFrame(s.stack, file);
+  assert.equal(top.functionName, 'crunch', JSON.stringify(s.stack));
+  assert.ok(top.line >= lines[0] && top.line <= lines[1], `line ${top.line} in crunch ${lines}`);
+  assert.ok(top.column > 0);
   assert.ok(s.stack.some((f) => f.url === file && f.functionName !== 'crunch'), 'the route handler below crunch');
   assert.equal(s.top[0].functionName, 'crunch');
   assert.equal(s.top[0].url, file);
@@ -126,9 +135,11 @@ test('a long GC pause is reported as GC', async () => {
   );
   assert.equal(r.code, 0, r.stderr);
   const { reports } = JSON.parse(r.stdout);
-  assert.equal(reports.length, 1, JSON.stringify(reports));
-  const [s] = reports;
-  assert.equal(s.blockedBy, 'gc', JSON.stringify(s));
+  // V8's own major GCs over this heap may be reported too (they are real GC stalls, ≈0.1-0.4 s on
+  // Node 24 here): every report is GC, and the longest is the forced one.
+  assert.ok(reports.length >= 1, JSON.stringify(reports));
+  for (const x of reports) assert.equal(x.blockedBy, 'gc', JSON.stringify(x));
+  const s = reports.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
   assert.ok(s.gcMs >= s.durationMs / 2 && s.gcMs <= s.durationMs + 50, `${s.gcMs} of ${s.durationMs}`);
   assert.ok(s.durationMs >= 250, `${s.durationMs}`);
   assert.equal(s.profile, undefined);
@@ -279,7 +290,8 @@ test('NODE_HEAPDUMP_OPTIONS=stall=<ms>: one line on stderr per stall, the profil
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], /^rsheapdump: event loop blocked [\d,]+ ms \(javascript\) at crunch \(.*child-[^)]*\.js:\d+:\d+\) < Timeout\._onTimeout .*; top crunch \d+%.*; profile \S+\.cpuprofile$/);
+  // crunch among the first frames printed (the probe may catch it inside cpuMs and fs).
+  assert.match(lines[0], /^rsheapdump: event loop blocked [\d,]+ ms \(javascript\) at (?:[^;]*? < )?crunch \(.*child-[^)]*\.js:\d+:\d+\) < .*; top crunch \d+%.*; profile \S+\.cpuprofile$/);
   const file = /; profile (\S+)$/.exec(lines[0])[1];
   assert.equal(path.dirname(file), dir);
   readProfile(file);

@@ -8,15 +8,19 @@
 //! Loop time, not wall time: two corrections keep a descheduled process from looking stuck.
 //! - Time the main thread spent ready to run but without a CPU is not blocked time. Each tick
 //!   reads the main thread's state (Linux: `/proc/self/task/<tid>/stat`) and its CPU clock (exact,
-//!   also for a thread that is running now): while it is runnable, only the CPU time it got
-//!   counts; while it sleeps (a blocking call), the wall time counts. (The kernel's run-queue
+//!   also for a thread that is running now): while it is runnable, only the CPU time the process
+//!   got counts (the main thread's, or the whole process's when that is more: a GC's helper
+//!   threads doing its work while the main thread waits for a CPU); while it sleeps (a blocking
+//!   call), the wall time counts. (The kernel's run-queue
 //!   counter, schedstat, was tried first: it is only brought up to date when the thread next gets
 //!   a CPU, so a thread waiting right now looked blocked, and a healthy server on an overloaded
 //!   machine was reported.)
 //! - The watchdog's own lateness: a tick that comes much later than asked (the process was
 //!   stopped, the VM paused) says nothing about the loop, so the measurement restarts from that
-//!   tick instead of counting the gap, unless the main thread was seen running through the gap
-//!   (a long GC with all cores busy starves the watchdog too).
+//!   tick instead of counting the gap, unless the process was seen running through the gap (a
+//!   long GC keeps every core busy with its helper threads, the main thread often waiting for
+//!   them, and starves the watchdog too: on Node 24 such a GC was missed until this counted the
+//!   whole process's CPU time, not only the main thread's).
 
 use std::time::{Duration, Instant};
 
@@ -78,6 +82,8 @@ pub struct Sched {
     pub cpu: Duration,
     /// Running or ready to run (not sleeping in a blocking call).
     pub runnable: bool,
+    /// The whole process's CPU time so far (all threads).
+    pub process_cpu: Duration,
 }
 
 /// What the watchdog must do after a tick.
@@ -104,8 +110,9 @@ pub struct Detector {
     last_turn: Instant,
     /// Time since `last_turn` the main thread was runnable without a CPU (not blocked time).
     waited: Duration,
-    /// The main thread's CPU time at the previous tick.
+    /// The main thread's and the process's CPU time at the previous tick.
     prev_cpu: Duration,
+    prev_process_cpu: Duration,
     outstanding: bool,
     stall: Option<Stall>,
     next_id: u32,
@@ -113,7 +120,17 @@ pub struct Detector {
 
 impl Detector {
     pub fn new(cfg: Config, now: Instant) -> Self {
-        Detector { cfg, prev_tick: now, last_turn: now, waited: Duration::ZERO, prev_cpu: Duration::ZERO, outstanding: false, stall: None, next_id: 1 }
+        Detector {
+            cfg,
+            prev_tick: now,
+            last_turn: now,
+            waited: Duration::ZERO,
+            prev_cpu: Duration::ZERO,
+            prev_process_cpu: Duration::ZERO,
+            outstanding: false,
+            stall: None,
+            next_id: 1,
+        }
     }
 
     /// The stall in progress: (id, when the loop last turned).
@@ -126,11 +143,13 @@ impl Detector {
         let mut out = Actions::default();
         let gap = t.now.saturating_duration_since(self.prev_tick);
         let ran = t.sched.map(|s| s.cpu.saturating_sub(self.prev_cpu));
-        // Seen running through a late tick's gap: the main thread was busy, not stopped.
-        let late = gap > self.cfg.late() && ran.is_none_or(|r| r < gap / 4);
+        // Seen running through a late tick's gap: the process was busy, not stopped.
+        let process_ran = t.sched.map(|s| s.process_cpu.saturating_sub(self.prev_process_cpu));
+        let late = gap > self.cfg.late() && process_ran.is_none_or(|r| r < gap / 4);
         self.prev_tick = t.now;
         if let Some(s) = t.sched {
             self.prev_cpu = s.cpu;
+            self.prev_process_cpu = s.process_cpu;
         }
         if let Some(at) = t.answered {
             self.outstanding = false;
@@ -143,9 +162,11 @@ impl Detector {
                 (Some(s), Some(c)) if s.runnable => t.now.saturating_duration_since(at).saturating_sub(s.cpu.saturating_sub(c)),
                 _ => Duration::ZERO,
             };
-        } else if let (Some(s), Some(r)) = (t.sched, ran) {
+        } else if let (Some(s), Some(r), Some(p)) = (t.sched, ran, process_ran) {
             if s.runnable {
-                self.waited += gap.saturating_sub(r);
+                // Progress is what the process got done: the main thread's CPU time, or its
+                // helpers' when it waits for them (V8's parallel GC), whichever is more.
+                self.waited += gap.saturating_sub(r.max(p));
             }
         }
         if (late || t.quiet) && self.stall.is_none() {
@@ -262,13 +283,27 @@ mod tests {
     fn waiting_for_a_cpu_is_not_blocked_time() {
         // The loop does not answer for 300 ms, runnable all along, but it gets only a fifth of a
         // CPU: 60 ms of loop time, no stall. (Its CPU clock runs at 0.2 from 1000 ms on.)
-        let starved = |at: Duration| Some(Sched { cpu: if at <= 1000 * MS { at } else { 1000 * MS + (at - 1000 * MS) / 5 }, runnable: true });
+        let starved = |at: Duration| {
+            let cpu = if at <= 1000 * MS { at } else { 1000 * MS + (at - 1000 * MS) / 5 };
+            Some(Sched { cpu, runnable: true, process_cpu: cpu })
+        };
         assert!(run((1000 * MS, 1300 * MS), 2000 * MS, starved).is_empty());
         // Asleep in a blocking call instead, the same 300 ms are a stall.
-        let asleep = |at: Duration| Some(Sched { cpu: at.min(1000 * MS), runnable: !(1000 * MS..1300 * MS).contains(&at) });
+        let asleep = |at: Duration| Some(Sched { cpu: at.min(1000 * MS), runnable: !(1000 * MS..1300 * MS).contains(&at), process_cpu: at });
         assert_eq!(run((1000 * MS, 1300 * MS), 2000 * MS, asleep).len(), 2);
         // And running on a CPU all along, too.
-        assert_eq!(run((1000 * MS, 1300 * MS), 2000 * MS, |at| Some(Sched { cpu: at, runnable: true })).len(), 2);
+        assert_eq!(run((1000 * MS, 1300 * MS), 2000 * MS, |at| Some(Sched { cpu: at, runnable: true, process_cpu: at })).len(), 2);
+    }
+
+    #[test]
+    fn a_gc_done_by_helper_threads_counts() {
+        // A GC on a loaded machine: the main thread gets a tenth of a CPU, V8's helper threads
+        // do the marking (the process gets 0.6 of a CPU): 300 ms of wall time are 180 ms of loop time.
+        let gc = |at: Duration| {
+            let (cpu, process_cpu) = if at <= 1000 * MS { (at, at) } else { (1000 * MS + (at - 1000 * MS) / 10, 1000 * MS + (at - 1000 * MS) * 3 / 5) };
+            Some(Sched { cpu, runnable: true, process_cpu })
+        };
+        assert_eq!(run((1000 * MS, 1300 * MS), 2000 * MS, gc).len(), 2);
     }
 
     #[test]
@@ -277,7 +312,7 @@ mod tests {
         // 300 ms; the main thread, runnable, got 80 ms of CPU since: 200 ms were waiting.
         let t0 = Instant::now();
         let mut d = Detector::new(cfg(), t0);
-        let sched = |cpu_ms: u32| Some(Sched { cpu: cpu_ms * MS, runnable: true });
+        let sched = |cpu_ms: u32| Some(Sched { cpu: cpu_ms * MS, runnable: true, process_cpu: cpu_ms * MS });
         assert!(d.tick(Tick { now: t0 + 10 * MS, answered: None, cpu_at_answer: None, sched: sched(10), quiet: false }).ping);
         let a = d.tick(Tick { now: t0 + 300 * MS, answered: Some(t0 + 20 * MS), cpu_at_answer: Some(20 * MS), sched: sched(100), quiet: false });
         assert!(a.ping && a.events.is_empty());
@@ -325,12 +360,28 @@ mod tests {
     }
 
     #[test]
+    fn a_late_tick_counts_when_helper_threads_ran_through_it() {
+        // A long GC on Node 24: the main thread mostly waits (asleep) for V8's helper threads,
+        // which keep the cores busy; the watchdog ticks late. The process ran: it was not stopped.
+        let t0 = Instant::now();
+        let mut d = Detector::new(cfg(), t0);
+        let sched = |process_ms: u32| Some(Sched { cpu: 20 * MS, runnable: false, process_cpu: process_ms * MS });
+        assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, cpu_at_answer: None, sched: sched(20), quiet: false }).ping);
+        let a = d.tick(Tick { now: t0 + 400 * MS, answered: None, cpu_at_answer: None, sched: sched(700), quiet: false });
+        assert!(matches!(a.events[..], [Event::Start { started, .. }] if started == t0), "{a:?}");
+        // Stopped (SIGSTOP) instead: nothing ran, the measurement restarts.
+        let mut d = Detector::new(cfg(), t0);
+        d.tick(Tick { now: t0 + 20 * MS, answered: None, cpu_at_answer: None, sched: sched(20), quiet: false });
+        assert!(d.tick(Tick { now: t0 + 400 * MS, answered: None, cpu_at_answer: None, sched: sched(20), quiet: false }).events.is_empty());
+    }
+
+    #[test]
     fn a_late_tick_counts_when_the_main_thread_ran_through_it() {
         // A long GC with every core busy: the watchdog ticks late, but the main thread was on a
         // CPU the whole time, so the gap is blocked time.
         let t0 = Instant::now();
         let mut d = Detector::new(cfg(), t0);
-        let sched = |cpu_ms: u32| Some(Sched { cpu: cpu_ms * MS, runnable: true });
+        let sched = |cpu_ms: u32| Some(Sched { cpu: cpu_ms * MS, runnable: true, process_cpu: cpu_ms * MS });
         assert!(d.tick(Tick { now: t0 + 20 * MS, answered: None, cpu_at_answer: None, sched: sched(20), quiet: false }).ping);
         let a = d.tick(Tick { now: t0 + 400 * MS, answered: None, cpu_at_answer: None, sched: sched(390), quiet: false });
         assert!(matches!(a.events[..], [Event::Start { started, .. }] if started == t0), "{a:?}");

@@ -241,8 +241,20 @@ impl ThreadClock {
         None
     }
 
+    /// The whole process's CPU time.
+    fn process_cpu() -> Option<Duration> {
+        #[cfg(target_os = "linux")]
+        {
+            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            // SAFETY: reading a clock into a local.
+            (unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
+        }
+        #[cfg(not(target_os = "linux"))]
+        None
+    }
+
     fn read(&self) -> Option<Sched> {
-        Some(Sched { cpu: self.cpu()?, runnable: self.runnable()? })
+        Some(Sched { cpu: self.cpu()?, runnable: self.runnable()?, process_cpu: Self::process_cpu()? })
     }
 }
 
