@@ -24,7 +24,8 @@ function server(watch) {
   const express = require('express');
   const rsheapdump = require('..');
   let stalls = 0;
-  if (watch) rsheapdump.watchEventLoop({ onStall: () => stalls++ });
+  // Each stall (none expected) is also printed as one line on stderr, so a run says what it was.
+  if (watch) rsheapdump.watchEventLoop({ onStall: () => stalls++, stderr: true, dir: fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'rsheapdump-bench-stall-')) });
   const app = express();
   const items = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `item-${i}`, price: (i * 37) % 100 }));
   app.get('/items', (req, res) => res.json(items.filter((it) => it.price > 20).map((it) => ({ ...it, label: it.name.toUpperCase() }))));
