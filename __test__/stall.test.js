@@ -298,3 +298,27 @@ test('NODE_HEAPDUMP_OPTIONS=stall=<ms>: one line on stderr per stall, the profil
   const bad = await runChild(`require('rsheapdump');`, { env: { NODE_HEAPDUMP_OPTIONS: 'stall=abc' } });
   assert.match(bad.stderr, /^node-heapdump: unrecognized option: stall=abc$/m);
 });
+
+test('two stalls back to back each get their own profile', async () => {
+  const dir = tmpdir();
+  const r = await runChild(
+    `${CRUNCH}
+    const rs = require('rsheapdump');
+    const reports = [];
+    const watch = rs.watchEventLoop({ dir: ${JSON.stringify(dir)}, onStall: (r) => reports.push(r) });
+    watch.ready.then(() => setTimeout(() => {
+      crunch(300);
+      setImmediate(() => crunch(300));
+      setTimeout(async () => { await watch.stop(); console.log(JSON.stringify(reports)); }, 2500);
+    }, 50));`,
+    { timeout: 60_000 },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const reports = JSON.parse(r.stdout);
+  assert.equal(reports.length, 2, r.stdout);
+  for (const s of reports) {
+    assert.equal(s.profileError, undefined, JSON.stringify(s));
+    assert.ok(s.profile && fs.existsSync(s.profile), JSON.stringify(s));
+  }
+  assert.notEqual(reports[0].profile, reports[1].profile);
+});

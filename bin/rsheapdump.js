@@ -31,6 +31,7 @@ const COMMANDS = {
   'heap-profile': '../lib/cli/heap-profile.js',
   stack: '../lib/cli/stack.js',
   report: '../lib/cli/html-report.js',
+  stalls: '../lib/cli/stalls.js',
 };
 
 function help() {

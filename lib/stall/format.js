@@ -20,4 +20,24 @@ function formatReport(r) {
   return parts.join('; ');
 }
 
-module.exports = { formatReport };
+/**
+ * A report's `top`: the hottest functions of a profile analysis (analyzeCpuProfile) by self time.
+ * `(idle)` is left out: the loop idles in the profile after the stall, until the stop reached it.
+ */
+function topFunctions(analysis, n = 5) {
+  const { fileURLToPath } = require('node:url');
+  return analysis.functions
+    .filter((f) => f.name !== '(idle)' && f.self > 0)
+    .slice(0, n)
+    .map((f) => ({
+      functionName: f.name,
+      // As in the stack: V8's profiles name CommonJS files by file: URL.
+      url: f.url.startsWith('file:') ? fileURLToPath(f.url) : f.url,
+      line: f.line,
+      column: f.column,
+      selfMs: f.self / 1000,
+      selfPercent: f.selfPercent,
+    }));
+}
+
+module.exports = { formatReport, topFunctions };

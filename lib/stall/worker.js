@@ -8,12 +8,11 @@
 
 const fs = require('node:fs');
 const inspector = require('node:inspector');
-const { fileURLToPath } = require('node:url');
 const { parentPort } = require('node:worker_threads');
 const native = require('../native');
 const { rsError } = require('../errors');
 const { captureStack, startProfile, stopProfile } = require('./capture');
-const { formatReport } = require('./format');
+const { formatReport, topFunctions } = require('./format');
 
 // A probe answered within this much of the main thread's CPU time, asked while that thread was
 // runnable, ran while JavaScript was running: V8 serves interrupts within microseconds then
@@ -100,18 +99,7 @@ function finishProfile(st) {
       throw err;
     }
     const { path } = await native.sinkFinish(sinkId);
-    const analysis = await native.analyzeCpuProfile(path, { limit: TOP + 2 });
-    // The loop idles in the profile after the stall, until this stop reached it: not the stall's.
-    const hot = analysis.functions.filter((f) => f.name !== '(idle)' && f.self > 0).slice(0, TOP);
-    const top = hot.map((f) => ({
-      functionName: f.name,
-      // As in the stack: V8's profiles name CommonJS files by file: URL.
-      url: f.url.startsWith('file:') ? fileURLToPath(f.url) : f.url,
-      line: f.line,
-      column: f.column,
-      selfMs: f.self / 1000,
-      selfPercent: f.selfPercent,
-    }));
+    const top = topFunctions(await native.analyzeCpuProfile(path, { limit: TOP + 2 }), TOP);
     return { path, top };
   })().catch((err) => {
     st.profileError = err.message;
@@ -141,8 +129,12 @@ async function end(ev) {
   const st = stalls.get(ev.id);
   if (!st) return;
   st.ended = true;
+  // The profile's stop is chained now, before anything is awaited: the next stall's start (which
+  // may come before this report is done) must wait for it, or this stop's Profiler.disable would
+  // end the next stall's profile ("Profiler is not enabled", seen in a 10-minute soak).
+  const finishing = finishProfile(st);
   const stack = await within(st.stack, SETTLE_MS, null);
-  const done = await within(finishProfile(st), SETTLE_MS, null);
+  const done = await within(finishing, SETTLE_MS, null);
   stalls.delete(ev.id);
   if (!config) return;
   const useful = stack && stack.duringStall && stack.frames;
