@@ -55,8 +55,12 @@ test('stalls <pid>: a 600 ms block in a process without rsheapdump, with its sta
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.pid, target.pid);
-  assert.equal(out.stalls.length, 1, r.stdout);
-  const [s] = out.stalls;
+  // The remote watch measures wall time (the target's CPU clock is not visible from here), so on a
+  // loaded machine a short extra stall of the starved target may show up: the block is the one
+  // whose stack is remoteCrunch.
+  const mine = out.stalls.filter((x) => x.stack?.[0]?.functionName === 'remoteCrunch');
+  assert.equal(mine.length, 1, r.stdout);
+  const [s] = mine;
   assert.ok(s.durationMs >= 450 && s.durationMs < 5000, `${s.durationMs}`);
   assert.equal(s.blockedBy, 'javascript');
   assert.equal(s.stack[0].functionName, 'remoteCrunch');
