@@ -330,6 +330,15 @@ export interface ProfileOptions {
   title?: string
   /** Flame: width in pixels (default 1200). */
   width?: number
+  /**
+   * Flame: a differential graph against this profile (the earlier one): boxes of the file,
+   * coloured by change (red grew, blue shrank).
+   */
+  baseline?: string
+  /** Flame, differential: swap the hues. */
+  negate?: boolean
+  /** Flame, differential: `'time'` (default) or `'share'`, as in `diffProfiles`. */
+  normalize?: 'time' | 'share'
 }
 
 /** Something that grew beyond `failOnRegression`. */

@@ -9,7 +9,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { ROOT, tmpdir } = require('./helpers');
+const { XMLValidator } = require('fast-xml-parser');
+const { ROOT, tmpdir, launchBrowser, foldedShare } = require('./helpers');
 const rsheapdump = require('../analyze');
 
 const CLI = path.join(ROOT, 'bin', 'rsheapdump.js');
@@ -228,4 +229,86 @@ test('diffProfiles reports progress over both files, stops on abort, and checks 
   assert.throws(() => rsheapdump.diffProfilesSync(before, after, { failOnRegression: -1 }), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE', message: /options\.failOnRegression/ });
   assert.throws(() => rsheapdump.diffProfilesSync(before, after, { noiseFloor: 101 }), { name: 'RangeError' });
   assert.throws(() => rsheapdump.diffProfiles(before, after, { signal: 'x' }), { name: 'TypeError', message: /options\.signal/ });
+});
+
+/** The frames of a flame graph SVG: `{ name, fill }` from each box's title and rect. */
+function boxes(svg) {
+  return [...svg.matchAll(/<g data-x="\d+" data-w="\d+" data-d="[1-9]\d*"><title>([^<]*)<\/title><rect [^>]*fill="([^"]+)"/g)].map((m) => ({
+    name: m[1].split(/&#10;| /)[0],
+    fill: m[2],
+  }));
+}
+
+/** How red (positive) or blue (negative) a fill is: 255 minus the other channels, signed. */
+function redness(fill) {
+  const [r, g, b] = /rgb\((\d+),(\d+),(\d+)\)/.exec(fill).slice(1).map(Number);
+  if (r === 255 && g === b && g < 235) return 255 - g;
+  if (b === 255 && r === g && r < 235) return -(255 - r);
+  return 0;
+}
+
+test('flame --diff: the SVG parses, the reddest frame is the slowed function when reversed, --negate swaps', () => {
+  const rev = path.join(dir, 'reversed.svg');
+  let r = cli(['flame', '--diff', after, before, '-o', rev]);
+  assert.equal(r.status, 0, r.stderr);
+  const svg = fs.readFileSync(rev, 'utf8');
+  assert.equal(XMLValidator.validate(svg), true);
+  assert.match(svg, /CPU Differential Flame Graph \(red: grew, blue: shrank; normalized by time\)/);
+  const frames = boxes(svg);
+  const reddest = frames.reduce((a, b) => (redness(b.fill) > redness(a.fill) ? b : a));
+  assert.equal(reddest.name, 'rsheapdumpOptimized');
+  assert.equal(reddest.fill, 'rgb(255,0,0)', 'the largest change is fully saturated');
+  assert.match(svg, /rsheapdumpOptimized [^<]*; self [\d,]+ \u2192 [\d,]+ samples, \+\d+\.\d%\)<\/title>/);
+
+  // The optimization read forwards is blue; --negate paints it red.
+  r = cli(['flame', '--diff', before, after, '-o', '-']);
+  assert.equal(r.status, 0, r.stderr);
+  const forward = boxes(r.stdout);
+  assert.equal(forward.reduce((a, b) => (redness(b.fill) < redness(a.fill) ? b : a)).name, 'rsheapdumpOptimized');
+  r = cli(['flame', '--diff', before, after, '--negate', '--normalize', 'share', '-o', '-']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /blue: grew, red: shrank; normalized by share/);
+  assert.equal(boxes(r.stdout).reduce((a, b) => (redness(b.fill) > redness(a.fill) ? b : a)).name, 'rsheapdumpOptimized');
+
+  // A heap pair likewise; mismatched inputs and usage errors.
+  r = cli(['flame', '--diff', heapAfter, heapBefore, '-o', '-']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Allocation Differential Flame Graph/);
+  assert.equal(boxes(r.stdout).reduce((a, b) => (redness(b.fill) > redness(a.fill) ? b : a)).name, 'rsheapdumpShrunkAllocator');
+  r = cli(['flame', '--diff', before, heapAfter, '-o', '-']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /\[ERR_RSHEAPDUMP_MISMATCHED_INPUTS\]/);
+  assert.equal(cli(['flame', '--diff', before]).status, 2);
+  assert.equal(cli(['flame', before, '--negate']).status, 2);
+  assert.equal(cli(['flame', '--diff', before, after, '--time']).status, 2);
+  assert.throws(() => rsheapdump.flameGraphSync(after, { baseline: 42 }), { name: 'TypeError', message: /options\.baseline/ });
+  assert.throws(() => rsheapdump.flameGraphSync(after, { baseline: before, normalize: 'x' }), { code: 'ERR_INVALID_ARG_VALUE' });
+});
+
+test('search in a differential flame graph, in headless Chromium: matches turn magenta, the share is the folded stacks\' share', { timeout: 90000 }, async () => {
+  const file = path.join(dir, 'search-diff.svg');
+  fs.writeFileSync(file, await rsheapdump.flameGraph(after, { baseline: before }));
+  const browser = await launchBrowser({ viewport: { width: 1200, height: 700 } });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => d.accept('rsheapdumpOptimized'));
+    await page.goto(`file://${file}`);
+    await page.click('#search');
+    const s = await page.evaluate(() => ({
+      matched: document.getElementById('matched').textContent,
+      hits: [...document.querySelectorAll('#frames > g.match')].map((g) => g.querySelector('title').textContent.split('\n')[0].split(' ')[0]),
+      fill: getComputedStyle(document.querySelector('#frames > g.match > rect')).fill,
+      other: getComputedStyle(document.querySelector('#frames > g:not(.match)[data-d="1"] > rect')).fill,
+    }));
+    assert.deepEqual(errors, []);
+    assert.ok(s.hits.length > 0 && s.hits.every((h) => h === 'rsheapdumpOptimized'), JSON.stringify(s.hits));
+    assert.equal(s.fill, 'rgb(230, 0, 230)');
+    assert.notEqual(s.other, 'rgb(230, 0, 230)');
+    const shown = Number(/Matched: ([\d.]+)%/.exec(s.matched)[1]);
+    assert.ok(Math.abs(shown - foldedShare(after, /^rsheapdumpOptimized /)) < 0.01, `${s.matched} vs ${foldedShare(after, /^rsheapdumpOptimized /)}`);
+  } finally {
+    await browser.close();
+  }
 });

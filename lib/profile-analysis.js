@@ -40,6 +40,9 @@ function profileOptions(o) {
   integer('width', o.width, 1, U32);
   if (o.tree !== undefined && typeof o.tree !== 'boolean') throw invalidArgType('options.tree', 'of type boolean', o.tree);
   if (o.title !== undefined && typeof o.title !== 'string') throw invalidArgType('options.title', 'of type string', o.title);
+  if (o.baseline !== undefined && (typeof o.baseline !== 'string' || o.baseline === '')) throw invalidArgType('options.baseline', 'a non-empty string', o.baseline);
+  if (o.negate !== undefined && typeof o.negate !== 'boolean') throw invalidArgType('options.negate', 'of type boolean', o.negate);
+  oneOf('normalize', o.normalize, ['time', 'share']);
   if (o.minPercent !== undefined) {
     if (typeof o.minPercent !== 'number') throw invalidArgType('options.minPercent', 'of type number', o.minPercent);
     if (!(o.minPercent >= 0 && o.minPercent < Infinity)) throw outOfRange('options.minPercent', { min: 0, max: Infinity }, o.minPercent, 'a finite number');

@@ -23,7 +23,8 @@ async function rightCalls(): Promise<void> {
   const drop: number = d.functions[0].selfDelta;
   const change: number | undefined = d.functions[0].selfChange;
   const grew: string[] = rsheapdump.diffProfilesSync('a', 'b', { noiseFloor: 0.5 }).regressions.map((r) => r.what);
-  void [drop, change, grew, codes.MISMATCHED_INPUTS];
+  const diffSvg: string = analyze.flameGraphSync('after.cpuprofile', { baseline: 'before.cpuprofile', negate: true, normalize: 'share' });
+  void [drop, change, grew, codes.MISMATCHED_INPUTS, diffSvg];
   try {
     await rsheapdump.findLeaks('a', 'b', 'c', { limit: 3 });
   } catch (e) {
@@ -96,6 +97,8 @@ function wrongCalls(): void {
   void rsheapdump.analyzeCpuProfile('a', { onProgress: (stage: 'dominators') => stage });
   // @ts-expect-error normalize is 'time' or 'share'
   void analyze.diffProfiles('a', 'b', { normalize: 'samples' });
+  // @ts-expect-error the baseline is a file name
+  void analyze.flameGraph('a', { baseline: true });
   // @ts-expect-error the blocking twins take no signal
   void analyze.diffProfilesSync('a', 'b', { signal: AbortSignal.abort() });
   // @ts-expect-error the blocking twins take no signal

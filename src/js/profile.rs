@@ -38,6 +38,14 @@ pub struct ProfileOptions {
     pub title: Option<String>,
     /// Flame: width in pixels (default 1200).
     pub width: Option<u32>,
+    /// Flame: a differential graph against this profile (the earlier one): boxes of the file,
+    /// coloured by change (red grew, blue shrank).
+    pub baseline: Option<String>,
+    /// Flame, differential: swap the hues.
+    pub negate: Option<bool>,
+    /// Flame, differential: `'time'` (default) or `'share'`, as in `diffProfiles`.
+    #[napi(ts_type = "'time' | 'share'")]
+    pub normalize: Option<String>,
 }
 
 /// A function (bottom-up) or a call-tree node (top-down).
@@ -262,6 +270,8 @@ pub fn analyze_heap_profile_sync(
 enum TextJob {
     Fold(Timing, WeightChoice),
     Flame(FlameOptions),
+    /// A differential graph: against the baseline, with the normalization and `negate`.
+    DiffFlame(FlameOptions, PathBuf, Normalize, bool),
 }
 
 /// Produces collapsed stacks or a flame graph on the libuv thread pool.
@@ -275,6 +285,7 @@ fn run_text(path: &std::path::Path, job: &TextJob, pr: &Progress<'_>) -> crate::
     match job {
         TextJob::Fold(t, w) => api::fold_file(path, *t, *w, pr).map(|(f, _, _)| crate::profile::fold::to_text(&f)),
         TextJob::Flame(o) => api::flame_file(path, o, pr),
+        TextJob::DiffFlame(o, base, n, negate) => diff::flame_file(base, path, o, *n, *negate, pr),
     }
 }
 
@@ -300,7 +311,12 @@ fn fold_job(env: &Env, options: Option<ProfileOptions>) -> Result<TextJob> {
 }
 
 fn flame_job(env: &Env, options: Option<ProfileOptions>) -> Result<TextJob> {
-    Ok(TextJob::Flame(check(env, flame_options(&options.unwrap_or_default()))?))
+    let o = options.unwrap_or_default();
+    let fo = check(env, flame_options(&o))?;
+    Ok(match &o.baseline {
+        Some(b) => TextJob::DiffFlame(fo, PathBuf::from(b), check(env, normalize(o.normalize.as_deref()))?, o.negate.unwrap_or(false)),
+        None => TextJob::Flame(fo),
+    })
 }
 
 fn text_task(path: String, job: TextJob, on_progress: Option<ProgressFn>, signal: Option<AbortSignal>) -> AsyncTask<TextTask> {
@@ -508,12 +524,16 @@ fn diff_object(d: ProfileDiff) -> JsProfileDiff {
     }
 }
 
+fn normalize(v: Option<&str>) -> crate::error::Result<Normalize> {
+    match v {
+        None | Some("time") => Ok(Normalize::Time),
+        Some("share") => Ok(Normalize::Share),
+        Some(x) => Err(bad_value("normalize", x, "'time', 'share'")),
+    }
+}
+
 fn diff_options(o: &DiffProfilesOptions) -> crate::error::Result<DiffOptions> {
-    let normalize = match o.normalize.as_deref() {
-        None | Some("time") => Normalize::Time,
-        Some("share") => Normalize::Share,
-        Some(x) => return Err(bad_value("normalize", x, "'time', 'share'")),
-    };
+    let normalize = normalize(o.normalize.as_deref())?;
     Ok(DiffOptions { normalize, fail_on_regression: o.fail_on_regression, noise_floor: o.noise_floor.unwrap_or(1.0) })
 }
 

@@ -30,6 +30,9 @@ pub fn every_stage(bytes: &[u8]) -> bool {
                         assert_eq!(back.total(), f.total());
                     }
                     assert!(flame::render(&f, &flame::Options::default()).ends_with("</svg>\n"));
+                    // A differential graph of the profile against itself: nothing changed.
+                    let d = flame::render_diff(&f, &flame::Baseline::new(&f, 1.0), &flame::Options::default());
+                    assert!(d.ends_with("</svg>\n") && !d.contains("rgb(255,0,0)"));
                 }
             }
             Err(e) => assert!(matches!(e.kind, ErrorKind::Parse | ErrorKind::InvalidProfile | ErrorKind::NotAProfile), "{e:?}"),

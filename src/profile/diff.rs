@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::api::{load_part, Progress};
+use super::api::{load_part, FlameOptions, Progress};
+use super::flame;
+use super::fold::{self, Weight};
 use super::model::{Category, Kind, Profile, Timing};
 use super::parse;
 use super::tree;
@@ -366,6 +368,42 @@ fn kind_word(k: Kind) -> &'static str {
         Kind::Cpu => "CPU",
         Kind::Heap => "heap",
     }
+}
+
+/// The differential flame graph of two profiles of one kind: the boxes of `after`, coloured by
+/// how each box's self weight changed from `before` (red grew, blue shrank; `negate` swaps).
+/// CPU boxes are samples and the baseline is brought to the after-profile's scale: by the ratio
+/// of the sampling intervals with `Normalize::Time` (so the change is CPU time), by the ratio of
+/// the sample counts with `Normalize::Share`. Heap boxes are bytes.
+pub fn flame_file(before: &Path, after: &Path, opts: &FlameOptions, normalize: Normalize, negate: bool, pr: &Progress<'_>) -> Result<String> {
+    let (b, a) = load_pair(before, after, pr)?;
+    pr.step("analyzing", 0.0)?;
+    let weight = match a.kind {
+        Kind::Cpu => Weight::Samples,
+        Kind::Heap => Weight::Value,
+    };
+    let (fa, fb) = (fold::fold(&a, weight), fold::fold(&b, weight));
+    let scale = match (normalize, a.kind) {
+        (Normalize::Time, Kind::Cpu) if a.interval > 0.0 && b.interval > 0.0 => b.interval / a.interval,
+        (Normalize::Time, _) => 1.0,
+        (Normalize::Share, _) if fb.total() > 0 => fa.total() as f64 / fb.total() as f64,
+        (Normalize::Share, _) => 0.0,
+    };
+    let (what, unit) = match a.kind {
+        Kind::Cpu => ("CPU", "samples"),
+        Kind::Heap => ("Allocation", "bytes"),
+    };
+    let hues = if negate { "blue: grew, red: shrank" } else { "red: grew, blue: shrank" };
+    let fo = flame::Options {
+        title: opts.title.clone().unwrap_or_else(|| format!("{what} Differential Flame Graph ({hues}; normalized by {})", normalize.name())),
+        unit: unit.to_owned(),
+        width: opts.width.unwrap_or(1200),
+        negate,
+        ..flame::Options::default()
+    };
+    let svg = flame::render_diff(&fa, &flame::Baseline::new(&fb, scale), &fo);
+    pr.step("analyzing", 1.0)?;
+    Ok(svg)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! Why self-written rather than the `inferno` crate: what is needed here is ~300 lines, while
 //! inferno brings a dozen dependencies (quick-xml, clap, rgb, …) into a Node addon for one view.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::fold::Folded;
@@ -24,11 +25,13 @@ pub struct Options {
     pub frame_height: u32,
     /// Frames narrower than this many pixels are left out (they could not be seen or clicked).
     pub min_width: f64,
+    /// Differential graph: swap the hues (red for what shrank, blue for what grew).
+    pub negate: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { title: "Flame Graph".into(), unit: "samples".into(), width: 1200, frame_height: 16, min_width: 0.1 }
+        Options { title: "Flame Graph".into(), unit: "samples".into(), width: 1200, frame_height: 16, min_width: 0.1, negate: false }
     }
 }
 
@@ -47,24 +50,85 @@ pub struct Rect {
 
 /// Lays out the boxes: stacks are sorted, so frames shared by neighbouring stacks merge into one
 /// box; a box closes when the next stack leaves its prefix. One pass, no recursion.
+#[cfg(test)]
 pub fn layout(f: &Folded) -> Vec<Rect> {
+    layout_with(f, None).into_iter().map(|(r, _)| r).collect()
+}
+
+/// The stacks of a baseline profile as a trie of frame labels, with each path's self weight:
+/// what a differential graph compares each box of the other profile with.
+pub struct Baseline<'a> {
+    index: HashMap<(u32, &'a str), u32>,
+    self_weight: Vec<f64>,
+}
+
+/// No node of the baseline trie.
+const NONE: u32 = u32::MAX;
+
+impl<'a> Baseline<'a> {
+    /// The trie of `f`'s stacks, weights multiplied by `scale`.
+    pub fn new(f: &'a Folded, scale: f64) -> Self {
+        let mut b = Baseline { index: HashMap::new(), self_weight: vec![0.0] };
+        for s in &f.stacks {
+            let mut cur = 0u32;
+            for &fr in &s.frames {
+                let next = b.self_weight.len() as u32;
+                cur = *b.index.entry((cur, f.labels[fr as usize].as_str())).or_insert(next);
+                if cur == next {
+                    b.self_weight.push(0.0);
+                }
+            }
+            b.self_weight[cur as usize] += s.weight as f64 * scale;
+        }
+        b
+    }
+
+    fn child(&self, node: u32, label: &str) -> u32 {
+        if node == NONE {
+            return NONE;
+        }
+        self.index.get(&(node, label)).copied().unwrap_or(NONE)
+    }
+
+    fn self_of(&self, node: u32) -> f64 {
+        if node == NONE {
+            0.0
+        } else {
+            self.self_weight[node as usize]
+        }
+    }
+}
+
+/// The boxes, each with its self weight and, given a baseline, the baseline's self weight of the
+/// same path: `(rect, (self, baseline self))`.
+fn layout_with(f: &Folded, base: Option<&Baseline<'_>>) -> Vec<(Rect, (u64, f64))> {
     let total = f.total();
-    let mut rects = vec![Rect { label: u32::MAX, depth: 0, start: 0, width: total }];
-    let mut open: Vec<(u32, u64)> = Vec::new();
+    let mut rects = vec![(Rect { label: u32::MAX, depth: 0, start: 0, width: total }, (0, 0.0))];
+    // Open boxes: (label, start, baseline node, self weight).
+    let mut open: Vec<(u32, u64, u32, u64)> = Vec::new();
     let mut x = 0u64;
+    let close = |open: &mut Vec<(u32, u64, u32, u64)>, rects: &mut Vec<(Rect, (u64, f64))>, x: u64| {
+        let (label, start, node, own) = open.pop().expect("an open box");
+        let before = base.map_or(0.0, |b| b.self_of(node));
+        rects.push((Rect { label, depth: open.len() as u32 + 1, start, width: x - start }, (own, before)));
+    };
     for s in &f.stacks {
-        let common = open.iter().zip(&s.frames).take_while(|((l, _), fr)| l == *fr).count();
+        let common = open.iter().zip(&s.frames).take_while(|((l, _, _, _), fr)| l == *fr).count();
         while open.len() > common {
-            let (label, start) = open.pop().expect("len > common >= 0");
-            rects.push(Rect { label, depth: open.len() as u32 + 1, start, width: x - start });
+            close(&mut open, &mut rects, x);
         }
         for &fr in &s.frames[common..] {
-            open.push((fr, x));
+            let parent = open.last().map_or(0, |o| o.2);
+            let node = base.map_or(NONE, |b| b.child(parent, &f.labels[fr as usize]));
+            open.push((fr, x, node, 0));
+        }
+        if let Some(top) = open.last_mut() {
+            top.3 += s.weight;
         }
         x += s.weight;
     }
-    while let Some((label, start)) = open.pop() {
-        rects.push(Rect { label, depth: open.len() as u32 + 1, start, width: x - start });
+    while !open.is_empty() {
+        close(&mut open, &mut rects, x);
     }
     rects
 }
@@ -78,15 +142,29 @@ const CHAR_WIDTH: f64 = FONT_SIZE * 0.59;
 
 /// The SVG document for `f`.
 pub fn render(f: &Folded, opts: &Options) -> String {
+    render_with(f, opts, None)
+}
+
+/// A differential flame graph: the boxes of `f` (the later profile), each coloured by how its
+/// self weight changed from `base` (the earlier one, already normalized to `f`'s scale): red
+/// grew, blue shrank, saturation by the size of the change relative to the largest; `negate`
+/// swaps the hues.
+pub fn render_diff(f: &Folded, base: &Baseline<'_>, opts: &Options) -> String {
+    render_with(f, opts, Some(base))
+}
+
+fn render_with(f: &Folded, opts: &Options, base: Option<&Baseline<'_>>) -> String {
     let total = f.total();
-    let rects = layout(f);
+    let rects = layout_with(f, base);
     let width = f64::from(opts.width.max(200));
     let inner = width - 2.0 * PAD_X;
     let scale = if total > 0 { inner / total as f64 } else { 0.0 };
     let fh = f64::from(opts.frame_height.max(8));
-    let visible: Vec<&Rect> = rects.iter().filter(|r| r.depth == 0 || r.width as f64 * scale >= opts.min_width).collect();
-    let max_depth = visible.iter().map(|r| r.depth).max().unwrap_or(0);
+    let visible: Vec<&(Rect, (u64, f64))> = rects.iter().filter(|(r, _)| r.depth == 0 || r.width as f64 * scale >= opts.min_width).collect();
+    let max_depth = visible.iter().map(|(r, _)| r.depth).max().unwrap_or(0);
     let height = PAD_TOP + f64::from(max_depth + 1) * fh + PAD_BOTTOM;
+    // The largest change of a box's self weight: the full saturation of a differential graph.
+    let max_delta = rects.iter().skip(1).map(|(_, (own, before))| (*own as f64 - before).abs()).fold(0.0, f64::max);
 
     let mut out = String::with_capacity(4096 + visible.len() * 260);
     let _ = write!(
@@ -127,13 +205,23 @@ text {{ font-family: Verdana, "DejaVu Sans", sans-serif; font-size: {fs}px; fill
         unit = xml(&opts.unit),
     );
     let base_label = format!("all ({} {}, 100%)", group(total), opts.unit);
-    for r in visible {
+    for (r, (own, before)) in visible {
         let label: &str = if r.label == u32::MAX { "all" } else { &f.labels[r.label as usize] };
         let x = PAD_X + r.start as f64 * scale;
         let w = r.width as f64 * scale;
         let y = height - PAD_BOTTOM - f64::from(r.depth + 1) * fh;
         let pct = if total > 0 { r.width as f64 * 100.0 / total as f64 } else { 0.0 };
-        let tip = if r.label == u32::MAX { base_label.clone() } else { format!("{label}\n({} {}, {pct:.2}%)", group(r.width), opts.unit) };
+        let mut tip = if r.label == u32::MAX { base_label.clone() } else { format!("{label}\n({} {}, {pct:.2}%", group(r.width), opts.unit) };
+        if r.label != u32::MAX {
+            if base.is_some() {
+                let _ = write!(tip, "; self {} \u{2192} {} {}, {}", group(before.round() as u64), group(*own), opts.unit, change(*before, *own as f64));
+            }
+            tip.push(')');
+        }
+        let fill = match base {
+            Some(_) if r.label != u32::MAX => diff_color(*own as f64 - before, max_delta, opts.negate),
+            _ => color(label, r.label == u32::MAX),
+        };
         let _ = writeln!(
             out,
             r#"<g data-x="{}" data-w="{}" data-d="{}"><title>{}</title><rect x="{x:.2}" y="{y}" width="{w:.2}" height="{}" rx="2" ry="2" fill="{}"/><text x="{:.2}" y="{:.1}">{}</text></g>"#,
@@ -142,7 +230,7 @@ text {{ font-family: Verdana, "DejaVu Sans", sans-serif; font-size: {fs}px; fill
             r.depth,
             xml(&tip),
             fh - 1.0,
-            color(label, r.label == u32::MAX),
+            fill,
             x + 3.0,
             y + fh - 4.5,
             xml(&fit(label, w)),
@@ -199,6 +287,38 @@ fn group(n: u64) -> String {
     out
 }
 
+/// `+12.5%`, `−40.0%`, `new`, `gone` or `±0%`: a box's change of self weight.
+fn change(before: f64, after: f64) -> String {
+    if before > 0.0 {
+        let p = (after - before) * 100.0 / before;
+        if p > 0.0 {
+            format!("+{p:.1}%")
+        } else if p < 0.0 {
+            format!("\u{2212}{:.1}%", -p)
+        } else {
+            "\u{b1}0%".to_owned()
+        }
+    } else if after > 0.0 {
+        "new".to_owned()
+    } else {
+        "\u{b1}0%".to_owned()
+    }
+}
+
+/// A differential box's colour: red when its self weight grew, blue when it shrank (swapped with
+/// `negate`), from near white to full saturation at the largest change; grey when unchanged.
+fn diff_color(delta: f64, max: f64, negate: bool) -> String {
+    if delta == 0.0 || max <= 0.0 {
+        return "rgb(235,235,235)".into();
+    }
+    let v = (220.0 * (1.0 - (delta.abs() / max).min(1.0))).round() as u32;
+    if (delta > 0.0) != negate {
+        format!("rgb(255,{v},{v})")
+    } else {
+        format!("rgb({v},{v},255)")
+    }
+}
+
 /// A stable colour per frame: warm colours for JavaScript (as flamegraph.pl's "hot" palette),
 /// yellow-green for Node's own internals, greys and blue for V8's pseudo-frames so that they
 /// stand out as not-your-code.
@@ -241,6 +361,8 @@ function init(evt) {
   frames = document.getElementById('frames');
   details = document.getElementById('details').firstChild;
   unzoomBtn = document.getElementById('unzoom');
+  searchBtn = document.getElementById('search');
+  matched = document.getElementById('matched').firstChild;
   W = +frames.getAttribute('data-width');
   TOTAL = +frames.getAttribute('data-total');
   UNIT = frames.getAttribute('data-unit');
@@ -341,6 +463,26 @@ mod tests {
         // One function keeps one colour wherever it is.
         assert_eq!(color("f file:///a.js:1:1", false), color("f file:///b.js:9:9", false));
         assert!(color("f file:///a.js:1:1", false).starts_with("rgb(2"));
+    }
+
+    #[test]
+    fn differential_boxes_are_coloured_by_their_change_of_self_weight() {
+        let before = super::super::fold::parse_text("main;hot 40\nmain;cold 10\nmain 5\n").unwrap();
+        let after = super::super::fold::parse_text("main;hot 10\nmain;cold 10\nmain;new 3\nmain 5\n").unwrap();
+        let base = Baseline::new(&before, 1.0);
+        let rects = layout_with(&after, Some(&base));
+        let by = |name: &str| rects.iter().find(|(r, _)| r.label != u32::MAX && after.labels[r.label as usize] == name).unwrap().1;
+        assert_eq!(by("hot"), (10, 40.0));
+        assert_eq!(by("cold"), (10, 10.0));
+        assert_eq!(by("new"), (3, 0.0));
+        assert_eq!(by("main"), (5, 5.0), "self only: its callees' change is theirs");
+        assert_eq!(diff_color(-30.0, 30.0, false), "rgb(0,0,255)");
+        assert_eq!(diff_color(3.0, 30.0, false), "rgb(255,198,198)");
+        assert_eq!(diff_color(3.0, 30.0, true), "rgb(198,198,255)");
+        assert_eq!(diff_color(0.0, 30.0, false), "rgb(235,235,235)");
+        let svg = render_diff(&after, &base, &Options::default());
+        assert!(svg.contains("rgb(0,0,255)") && svg.contains("self 40 \u{2192} 10 samples, \u{2212}75.0%"), "{svg}");
+        assert!(svg.contains("new ") && svg.contains("self 0 \u{2192} 3 samples, new"));
     }
 
     #[test]
