@@ -45,16 +45,16 @@ function takeSnapshot(file, level, { captureNumericValue = false, exposeInternal
     exitHooked = true;
     process.on('exit', onExit);
   }
-  let ok = false;
   try {
     if (warm) warmLineEnds();
     v8.writeHeapSnapshot(native.pipePath(id), { exposeInternals, exposeNumericValues: captureNumericValue });
-    ok = true;
   } catch (err) {
+    native.pipeClose(id, false);
+    // Collects the abandoned capture (its partial file is removed); the error is this one.
+    native.pipeFinish(id).catch(() => {});
     throw rsError('SNAPSHOT', `V8 could not write the snapshot: ${String(err?.message ?? err).split('\n')[0]}`, { cause: err });
-  } finally {
-    native.pipeClose(id, ok);
   }
+  native.pipeClose(id, true);
   if (publish) native.pipeWaitPublished(id);
   return id;
 }
