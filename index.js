@@ -35,6 +35,10 @@ require('./lib/interrupt-writer').install();
 
 // heapdump's behaviour on require: SIGUSR2 writes a snapshot unless NODE_HEAPDUMP_OPTIONS=nosignal.
 // NODE_HEAPDUMP_OPTIONS=watch=<percent> starts the heap watch, stall=<ms> an event-loop stall watch.
-const envOptions = require('./lib/signal').setup();
-require('./lib/watch-heap').watchFromEnv(envOptions);
-watchFromEnvironment(envOptions);
+// Signals and watches belong to the process: a worker thread that loads the package leaves them
+// to the main thread.
+if (require('node:worker_threads').isMainThread) {
+  const envOptions = require('./lib/signal').setup();
+  require('./lib/watch-heap').watchFromEnv(envOptions);
+  watchFromEnvironment(envOptions);
+}

@@ -233,3 +233,23 @@ test('calls with the same file name each write a complete file under their own .
   assertValidSnapshot(assert, readSnapshot(file));
   assert.deepEqual(fs.readdirSync(dir), ['latest.heapsnapshot.gz']);
 });
+
+test('writeSnapshot(); process.exit(): the file is complete on disk when the process is gone (a crash handler)', { timeout: 400_000 }, async () => {
+  for (const name of ['crash.heapsnapshot', 'crash.heapsnapshot.gz']) {
+    const r = await runChild(
+      `const rsheapdump = require('rsheapdump');
+       class CrashMarker { constructor(i) { this.i = i; this.s = 'v' + i; } }
+       globalThis.keep = Array.from({ length: 50000 }, (_, i) => new CrashMarker(i));
+       setTimeout(() => { rsheapdump.writeSnapshot(${JSON.stringify(name)}); process.exit(3); }, 100);`,
+      // A loaded machine (the Node matrix runs beside other jobs) can take tens of seconds here.
+      { timeout: 180_000 },
+    );
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stderr, '');
+    const files = fs.readdirSync(r.dir).filter((f) => f.startsWith('crash'));
+    assert.deepEqual(files, [name]);
+    const snap = readSnapshot(path.join(r.dir, name));
+    assertValidSnapshot(assert, snap);
+    assert.equal(countNodes(snap, 'CrashMarker'), 50000);
+  }
+});

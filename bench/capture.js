@@ -2,7 +2,7 @@
 // Capture benchmark: main-thread pause, total time, file size and peak RSS of rsheapdump's
 // writeSnapshot (gzip and plain) against v8.writeHeapSnapshot (and it followed by gzipSync).
 //
-//   node bench/capture.js [--node path/to/node] [--heaps 50,250,ts] [--rounds 3]
+//   node bench/capture.js [--node path/to/node] [--heaps 50,250,ts] [--rounds 3] [--old]
 //
 // 50/250: one process per heap, methods alternating, median of the rounds.
 // ts: a process that loaded `typescript`; a fresh process per method and round, since line-end
@@ -14,13 +14,14 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { parseArgs } = require('node:util');
 
-const { values } = parseArgs({ options: { node: { type: 'string' }, heaps: { type: 'string', default: '50,250,ts' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { node: { type: 'string' }, heaps: { type: 'string', default: '50,250,ts' }, rounds: { type: 'string', default: '3' }, old: { type: 'boolean' } } });
 const node = values.node ?? process.execPath;
 const rounds = Number(values.rounds);
 const child = path.join(__dirname, 'capture-child.js');
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rsheapdump-bench-'));
 
-const MAIN = ['rsheapdump gzip', 'rsheapdump', 'v8.writeHeapSnapshot', 'v8.writeHeapSnapshot + gzipSync'];
+// --old adds the inspector path writeSnapshot took before (for the comparison in README).
+const MAIN = ['rsheapdump gzip', 'rsheapdump', 'v8.writeHeapSnapshot', 'v8.writeHeapSnapshot + gzipSync', ...(values.old ? ['old inspector path gzip', 'old inspector path'] : [])];
 
 function run(heap, methods, r, env = {}) {
   const res = spawnSync(node, ['--max-old-space-size=8192', child, heap, methods.join(','), String(r), out], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 });

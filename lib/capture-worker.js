@@ -2,19 +2,17 @@
 // The capture worker: one per process, started on first use (or at require time when signals are
 // on). It holds an inspector session connected to the main thread (lib/worker/session.js) and
 // runs jobs one at a time through lib/worker/queue.js. Each job type lives in lib/worker/<job>.js
-// and is registered in JOBS.
+// and is registered in lib/worker/jobs.js.
 
 const { parentPort, workerData } = require('node:worker_threads');
 const { serialize, rsError } = require('./errors');
+// Before anything connects: this worker's session reaches the main thread.
+require('./worker/session').connectTo('main');
 const { enqueue } = require('./worker/queue');
 
+// The jobs any thread can run (lib/worker/jobs.js), and those only this worker runs for the main thread.
 const JOBS = {
-  snapshot: require('./worker/snapshot').snapshot,
-  cpuStart: require('./worker/profile').jobs.cpuStart,
-  cpuStop: require('./worker/profile').jobs.cpuStop,
-  heapStart: require('./worker/profile').jobs.heapStart,
-  heapStop: require('./worker/profile').jobs.heapStop,
-  cpuProfileFor: require('./worker/profile').jobs.cpuProfileFor,
+  ...require('./worker/jobs').JOBS,
   ...require('./worker/watch').jobs,
   stallWatch: (msg) => require('./stall/worker').watch(msg.config),
   stallUnwatch: () => require('./stall/worker').close(),

@@ -3,7 +3,7 @@
 // the worker ref'd only while a job is pending, so an idle process can still exit.
 
 const path = require('node:path');
-const { Worker } = require('node:worker_threads');
+const { Worker, isMainThread } = require('node:worker_threads');
 const { deserialize, rsError } = require('./errors');
 
 let worker = null;
@@ -89,8 +89,23 @@ function start() {
   return w;
 }
 
-/** Sends a job to the capture worker; resolves with its result. */
+/**
+ * In a worker thread of the app, capture is of that thread's own isolate (as v8.writeHeapSnapshot
+ * there is): its jobs run here, through a session on this thread, one at a time.
+ */
+function runHere(type, payload) {
+  const { enqueue } = require('./worker/queue');
+  const { JOBS } = require('./worker/jobs');
+  return enqueue(() => {
+    const job = Object.hasOwn(JOBS, type) && JOBS[type];
+    if (typeof job !== 'function') throw rsError('INTERNAL', `unknown capture job '${type}'`);
+    return job({ ...payload, type });
+  });
+}
+
+/** Sends a job to the capture worker (or runs it here, in a worker thread); resolves with its result. */
 function request(type, payload) {
+  if (!isMainThread) return runHere(type, payload);
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });

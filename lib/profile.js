@@ -10,6 +10,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { threadId } = require('node:worker_threads');
 const native = require('./native');
 const client = require('./client');
 const { resolveTarget, gzipLevel } = require('./snapshot');
@@ -82,7 +83,7 @@ function stopOptions(options, { allowBoth = false } = {}) {
 function targetOf(kind, o) {
   if (!o.wantsFile) return null;
   const k = KINDS[kind];
-  return resolveTarget(o.filename ?? diagnosticFilename(k.prefix, k.ext), { gzip: o.gzip });
+  return resolveTarget(o.filename ?? diagnosticFilename(k.prefix, k.ext, undefined, undefined, threadId), { gzip: o.gzip });
 }
 
 // --- default names ---------------------------------------------------------------------------
@@ -93,16 +94,16 @@ const pad = (n, w = 2) => String(n).padStart(w, '0');
 /**
  * Node's diagnostic file name, as `node --cpu-prof` / `--heap-prof` make it:
  * `<prefix>.<yyyymmdd>.<hhmmss>.<pid>.<tid>.<seq>.<ext>` in `dir` (default: the cwd), local time;
- * `pid` is the profiled process's (another one's for `rsheapdump.attach`).
- * `tid` is 0 because the profiled thread is always the main thread; `seq` is three digits and counts
+ * `pid` is the profiled process's (another one's for `rsheapdump.attach`), `tid` the profiled
+ * thread's id (0, the main thread, unless a worker thread profiles itself); `seq` is three digits and counts
  * this thread's names from 001 (Node's own counter is internal). A name that exists already, or whose
  * .partial file does, is skipped, so a profile never overwrites another.
  */
-function diagnosticFilename(prefix, ext, dir = process.cwd(), pid = process.pid) {
+function diagnosticFilename(prefix, ext, dir = process.cwd(), pid = process.pid, tid = 0) {
   for (;;) {
     const d = new Date();
     const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}.${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
-    const file = path.resolve(dir, `${prefix}.${stamp}.${pid}.0.${pad(++seq, 3)}.${ext}`);
+    const file = path.resolve(dir, `${prefix}.${stamp}.${pid}.${tid}.${pad(++seq, 3)}.${ext}`);
     if (!fs.existsSync(file) && !fs.existsSync(`${file}.partial`)) return file;
   }
 }

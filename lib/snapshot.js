@@ -1,12 +1,11 @@
 'use strict';
-// writeSnapshot: argument handling (heapdump's call shapes), opening the file on the caller's
-// thread so a bad path fails before any pause, then the capture worker does the rest.
+// writeSnapshot: argument handling (heapdump's call shapes) and the promise; the snapshot itself
+// is lib/capture.js' (opened first, so a bad path fails before any pause).
 
 const path = require('node:path');
 const native = require('./native');
-const client = require('./client');
+const { takeSnapshot } = require('./capture');
 const { invalidArgType, invalidArgValue } = require('./errors');
-const { checkHeadroom } = require('./headroom');
 
 const BOOLEAN_OPTIONS = ['captureNumericValue', 'exposeInternals', 'force'];
 
@@ -70,11 +69,6 @@ function resolveTarget(filename, options) {
   return { file, level };
 }
 
-/** Opens the sink for a capture; throws the native error (ENOENT, EACCES, EISDIR...) at once. */
-function openSink(file, level) {
-  return native.sinkOpen(file, level ?? undefined);
-}
-
 // heapdump's errors read `heapdump write error <ERRNO>`; code that matches on that keeps working.
 function heapdumpMessage(err) {
   if (err && typeof err.code === 'string' && /^E[A-Z0-9]+$/.test(err.code) && !err.message.startsWith('heapdump write error')) {
@@ -131,26 +125,24 @@ function warnUnobserved(err) {
   process.emitWarning(`writeSnapshot failed and nobody awaited it${code}: ${err && err.message}`, { type: 'RsheapdumpWarning', code: err && err.code });
 }
 
-/** Takes a heap snapshot in the capture worker and streams it to `file`. */
+/**
+ * Takes a heap snapshot of the calling thread's heap (the main thread's, or a worker thread's
+ * own) with V8's own writer: the pause happens in this call, as with v8.writeHeapSnapshot and
+ * heapdump; the file is compressed, fsync'ed and renamed off this thread, and the promise resolves
+ * to its name when it is complete.
+ */
 function writeSnapshot(...args) {
   const { filename, options, callback } = parseArgs(args);
   let promise;
   try {
     const { file, level } = resolveTarget(filename, options);
-    checkHeadroom({ force: options.force });
-    const sinkId = openSink(file, level);
-    promise = client
-      .request('snapshot', {
-        sinkId,
-        options: { captureNumericValue: !!options.captureNumericValue, exposeInternals: !!options.exposeInternals },
-      })
-      .then(
-        (written) => written.path,
-        (err) => {
-          native.sinkAbort(sinkId);
-          throw heapdumpMessage(err);
-        },
-      );
+    const id = takeSnapshot(file, level, { captureNumericValue: !!options.captureNumericValue, exposeInternals: !!options.exposeInternals, force: !!options.force });
+    promise = native.pipeFinish(id).then(
+      (written) => written.path,
+      (err) => {
+        throw heapdumpMessage(err);
+      },
+    );
   } catch (err) {
     if (err instanceof TypeError || err instanceof RangeError) {
       if (err.code && err.code.startsWith('ERR_INVALID_ARG')) throw err;

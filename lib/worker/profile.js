@@ -12,7 +12,7 @@
 // worker): profiler commands emit no chunk events, so they cannot interleave with a snapshot's.
 
 const native = require('../native');
-const { post } = require('./session');
+const { post, profiledThreadId } = require('./session');
 const { rsError, invalidArgValue } = require('../errors');
 const { resolveTarget } = require('../snapshot');
 const { diagnosticFilename } = require('../profile');
@@ -207,7 +207,7 @@ async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = 1000, d
     throw invalidArgValue('seconds', seconds, 'must be a number of seconds in (0, 3600]', RangeError);
   }
   if (state.cpu) throw running('cpu');
-  const { file, level } = resolveTarget(filename ?? diagnosticFilename('CPU', 'cpuprofile'), { gzip });
+  const { file, level } = resolveTarget(filename ?? diagnosticFilename('CPU', 'cpuprofile', undefined, undefined, profiledThreadId()), { gzip });
   const sinkId = native.sinkOpen(file, level ?? undefined);
   try {
     await cpuStart({ intervalUs, deoptimize, owner: 'timed' });

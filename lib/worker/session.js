@@ -1,5 +1,6 @@
 'use strict';
-// The capture worker's inspector session, connected to the main thread, and a promise-shaped
+// The inspector session for profiles and signal snapshots (the capture worker's, connected to the
+// main thread; or, in a worker thread of the app, one on that thread itself), and a promise-shaped
 // `post`. Inspector failures become ERR_RSHEAPDUMP_INSPECTOR with V8's message.
 //
 // Once connected the session stays connected: V8 forgets its heap object ids when a
@@ -11,6 +12,14 @@ const inspector = require('node:inspector');
 const { rsError } = require('../errors');
 
 let session = null;
+// 'main' in the capture worker (a session on the main thread); 'self' where capture runs on the
+// thread it captures (a worker thread of the app profiles its own isolate).
+let target = 'self';
+
+/** Chooses what the session connects to; called once by the capture worker, before any use. */
+function connectTo(where) {
+  target = where;
+}
 // Set when the app exits: a command still in flight must not connect a new session then.
 let closed = false;
 
@@ -19,7 +28,8 @@ function connect() {
   if (session) return session;
   if (closed) throw rsError('EXITING', 'the process is exiting; the inspector session is closed');
   const s = new inspector.Session();
-  s.connectToMainThread();
+  if (target === 'main') s.connectToMainThread();
+  else s.connect();
   session = s;
   return s;
 }
@@ -55,4 +65,9 @@ function post(method, params) {
   });
 }
 
-module.exports = { connect, disconnect, isConnected, post };
+/** The id of the thread this session profiles, for file names: 0 for the main thread. */
+function profiledThreadId() {
+  return target === 'main' ? 0 : require('node:worker_threads').threadId;
+}
+
+module.exports = { connect, connectTo, disconnect, isConnected, post, profiledThreadId };

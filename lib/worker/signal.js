@@ -6,10 +6,8 @@
 const { parentPort } = require('node:worker_threads');
 const native = require('../native');
 const { enqueue } = require('./queue');
-const { snapshot, snapshotByInterrupt, SNAPSHOT_WAITS_FOR_EVENT_LOOP } = require('./snapshot');
-const { mainLoopResponds } = require('./liveness');
+const { snapshotByInterrupt } = require('./snapshot');
 const { heapdumpName } = require('../names');
-const { checkMainThreadHeadroom } = require('./headroom');
 
 // Keeps the process alive until the file is complete; a failure is one line on stderr.
 function serve(what, work) {
@@ -25,18 +23,11 @@ function serve(what, work) {
 
 function takeSnapshot(config) {
   serve('snapshot', () =>
-    enqueue(async () => {
-      await checkMainThreadHeadroom();
+    enqueue(() => {
       const file = heapdumpName(config.dir, config.gzip ? '.heapsnapshot.gz' : '.heapsnapshot');
-      const level = config.gzip ? 1 : undefined;
-      // Plain files: V8's own writer, right where the app is (heapdump's behaviour: the file is
-      // complete when the app runs on; on Node 20 the pause is also shorter than streaming's, and
-      // on Node 22+ a streamed snapshot would wait for the event loop). gzip: streamed, so no
-      // plain copy ever touches the disk, unless the event loop is stuck (V8 12+ would never take
-      // a streamed snapshot then).
-      if (!level || (SNAPSHOT_WAITS_FOR_EVENT_LOOP && !(await mainLoopResponds()))) return snapshotByInterrupt({ file, level });
-      const sinkId = native.sinkOpen(file, level);
-      return snapshot({ sinkId, options: {} });
+      // V8's own writer on the main thread, by interrupt: served whether or not its event loop
+      // turns (V8 12+ would never start an inspector-requested snapshot in a stuck thread).
+      return snapshotByInterrupt({ file, level: config.gzip ? 1 : null });
     }),
   );
 }

@@ -1,10 +1,11 @@
 'use strict';
-// The heap snapshot job: V8's chunks go straight from the inspector session into the native sink.
+// Heap snapshots from the capture worker: by interrupt (signals; snapshotByInterrupt), and the
+// inspector's chunk stream into a native sink (`snapshot`), which writeSnapshot used before V8's
+// own writer replaced it: kept as an internal job for bench/capture.js' comparison (--old).
 
-const fs = require('node:fs');
 const native = require('../native');
 const { connect, post } = require('./session');
-const { rsError } = require('../errors');
+const { rsError, deserialize } = require('../errors');
 const interruptWriter = require('../interrupt-writer');
 
 // V8 before 12 (Node 20) finds a function's line by scanning its script from the start unless the
@@ -13,11 +14,6 @@ const interruptWriter = require('../interrupt-writer');
 // Scripts loaded since the last snapshot need it too, so it runs before every snapshot.
 // RSHEAPDUMP_NO_WARMUP=1 turns it off (for benchmarks).
 const NEEDS_LINE_END_WARMUP = Number.parseInt(process.versions.v8, 10) < 12 && !process.env.RSHEAPDUMP_NO_WARMUP;
-
-// V8 12 and later (Node 22+) run an inspector-requested snapshot as a task of the main thread's
-// event loop, so a main thread stuck in a loop never takes it (measured on Node 24); V8's own
-// synchronous writer still runs from an inspector interrupt there. See snapshotByInterrupt.
-const SNAPSHOT_WAITS_FOR_EVENT_LOOP = Number.parseInt(process.versions.v8, 10) >= 12;
 
 /** The warm-up's commands, posted without waiting: a session runs its commands in order. */
 function warmLineEnds() {
@@ -62,50 +58,26 @@ async function snapshot({ sinkId, options }) {
 }
 
 /**
- * V8's synchronous writer (v8.writeHeapSnapshot) run on the main thread from an inspector
- * interrupt, into the partial name. A plain file is renamed by the main thread in the same pause,
- * so it is there, complete, when the app's code runs on, as with heapdump (a timer that was due
- * during the pause must find it: renaming here, after the interrupt returns, lost that race on a
- * slow machine); this worker then fsyncs it. A gzip file is compressed here through a sink.
- * Works whether or not the event loop turns.
+ * A snapshot of the main thread taken by inspector interrupt (signals): the main thread runs
+ * lib/capture.js' takeSnapshot (V8's own writer into a pipe drained into the file), whether or not
+ * its event loop turns. A plain file is renamed in the same pause, so it is there, complete, when
+ * the app's code runs on, as with heapdump (a timer that was due during the pause must find it);
+ * the fsync and a gzip file's completion happen here, off the main thread.
  */
 async function snapshotByInterrupt({ file, level }) {
-  const raw = level ? `${file}.raw.partial` : `${file}.partial`;
-  // Created here first so that V8's writer, which keeps an existing file's mode, writes a 0600 file.
-  fs.writeFileSync(raw, '', { mode: 0o600 });
-  try {
-    const expression = interruptWriter.expression(raw, level ? undefined : file);
-    // The warm-up matters as much to V8's own writer; posted back to back, one interrupt runs all.
-    const warmup = warmLineEnds();
-    const { exceptionDetails } = await post('Runtime.evaluate', { expression, silent: true, returnByValue: true });
-    await Promise.all(warmup);
-    if (exceptionDetails) {
-      // The description is the exception's stack: its first line says what happened.
-      const why = String(exceptionDetails.exception?.description ?? exceptionDetails.text).split('\n')[0];
-      throw rsError('SNAPSHOT', `V8 could not write the snapshot: ${why}`);
-    }
-    if (!level) {
-      // Off the main thread: durability must not lengthen the app's pause.
-      const fd = fs.openSync(file, 'r');
-      try {
-        fs.fsyncSync(fd);
-        const { size } = fs.fstatSync(fd);
-        return { path: file, bytes: size, rawBytes: size };
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
-    const sinkId = native.sinkOpen(file, level);
-    try {
-      for await (const chunk of fs.createReadStream(raw, { highWaterMark: 1 << 20 })) native.sinkWrite(sinkId, chunk);
-    } catch (err) {
-      native.sinkAbort(sinkId);
-      throw err;
-    }
-    return await native.sinkFinish(sinkId);
-  } finally {
-    fs.rmSync(raw, { force: true });
+  // The warm-up matters as much to V8's own writer; posted back to back, one interrupt runs all.
+  const warmup = warmLineEnds();
+  const expression = interruptWriter.expression(file, level, { publish: !level, warm: false });
+  const { result, exceptionDetails } = await post('Runtime.evaluate', { expression, silent: true, returnByValue: true });
+  await Promise.all(warmup);
+  if (exceptionDetails) {
+    // The description is the exception's stack: its first line says what happened.
+    const why = String(exceptionDetails.exception?.description ?? exceptionDetails.text).split('\n')[0];
+    throw rsError('SNAPSHOT', `V8 could not write the snapshot: ${why}`);
   }
+  const out = result.value;
+  if (out.error) throw deserialize(out.error);
+  return native.pipeFinish(out.id);
 }
 
-module.exports = { snapshot, snapshotByInterrupt, NEEDS_LINE_END_WARMUP, SNAPSHOT_WAITS_FOR_EVENT_LOOP };
+module.exports = { snapshot, snapshotByInterrupt, NEEDS_LINE_END_WARMUP };

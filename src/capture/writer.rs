@@ -33,6 +33,8 @@ pub struct Written {
 enum Msg {
     Chunk(Vec<u8>),
     Abort,
+    /// Rename before the fsync and call this in between (see [`Writer::finish_publishing`]).
+    PublishEarly(Box<dyn FnOnce() + Send>),
 }
 
 /// A file being written by a background thread.
@@ -88,6 +90,11 @@ impl Writer {
     ///
     /// `gzip_level` 1..=9 compresses; `None` writes the bytes as they come.
     pub fn create(path: &Path, gzip_level: Option<u32>) -> Result<Writer> {
+        Self::create_with_depth(path, gzip_level, QUEUE_DEPTH)
+    }
+
+    /// [`Writer::create`] with at most `depth` chunks queued for the writer thread.
+    pub fn create_with_depth(path: &Path, gzip_level: Option<u32>, depth: usize) -> Result<Writer> {
         if let Some(level) = gzip_level {
             if !(1..=9).contains(&level) {
                 return Err(Error::new(ErrorKind::OutOfRange, format!("gzip level must be 1..9, got {level}")));
@@ -102,7 +109,7 @@ impl Writer {
         let claim = PartialClaim::new(path);
         let partial = claim.0.clone();
         let file = create_private(path, &partial)?;
-        let (tx, rx) = sync_channel::<Msg>(QUEUE_DEPTH);
+        let (tx, rx) = sync_channel::<Msg>(depth);
         let final_path = path.to_path_buf();
         let partial_t = partial.clone();
         let thread = std::thread::Builder::new()
@@ -113,6 +120,7 @@ impl Writer {
                 let mut sink = Output::new(file, gzip_level);
                 let mut raw_bytes = 0u64;
                 let mut failure: Option<Error> = None;
+                let mut publish: Option<Box<dyn FnOnce() + Send>> = None;
                 for msg in rx {
                     match msg {
                         Msg::Chunk(bytes) => {
@@ -129,17 +137,30 @@ impl Writer {
                             let _ = fs::remove_file(&partial_t);
                             return Err(Error::new(ErrorKind::WriteAborted, "the write was aborted"));
                         }
+                        Msg::PublishEarly(f) => publish = Some(f),
                     }
                 }
+                let mut renamed = false;
                 let result = failure.map_or_else(|| sink.finish(&final_path), Err).and_then(|file| {
-                    file.sync_all().map_err(|e| Error::io(&e, "fsync", &final_path))?;
                     let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-                    drop(file);
-                    fs::rename(&partial_t, &final_path).map_err(|e| Error::io(&e, "rename", &final_path))?;
+                    if let Some(f) = publish.take() {
+                        fs::rename(&partial_t, &final_path).map_err(|e| Error::io(&e, "rename", &final_path))?;
+                        renamed = true;
+                        f();
+                        file.sync_all().map_err(|e| Error::io(&e, "fsync", &final_path))?;
+                    } else {
+                        file.sync_all().map_err(|e| Error::io(&e, "fsync", &final_path))?;
+                        fs::rename(&partial_t, &final_path).map_err(|e| Error::io(&e, "rename", &final_path))?;
+                    }
                     Ok(Written { path: final_path.clone(), bytes, raw_bytes })
                 });
                 if result.is_err() {
-                    let _ = fs::remove_file(&partial_t);
+                    // A file that could not be made durable is not left under its final name either.
+                    let _ = fs::remove_file(if renamed { &final_path } else { &partial_t });
+                }
+                // Whoever waits for the publication is released in every case.
+                if let Some(f) = publish {
+                    f();
                 }
                 result
             })
@@ -161,6 +182,17 @@ impl Writer {
     /// Flushes, fsyncs and renames to the final name; on any failure the partial file is removed.
     pub fn finish(mut self) -> Result<Written> {
         drop(self.tx.take());
+        self.join()
+    }
+
+    /// Like [`Writer::finish`], but renames to the final name before the fsync and calls
+    /// `published` in between (also when the write failed, then with nothing renamed): a caller
+    /// that must not go on before the file is there (a signal snapshot, as heapdump's) waits for
+    /// that alone, and the fsync happens after, off its thread.
+    pub fn finish_publishing(mut self, published: Box<dyn FnOnce() + Send>) -> Result<Written> {
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.send(Msg::PublishEarly(published));
+        }
         self.join()
     }
 

@@ -70,3 +70,74 @@ impl Task for FinishTask {
 pub fn sink_finish(id: u32) -> AsyncTask<FinishTask> {
     AsyncTask::new(FinishTask { id })
 }
+
+/// Opens `<path>.partial` and a pipe drained into it (src/capture/pipe.rs); returns the capture
+/// id. Throws on a bad path. `pipePath(id)` is what V8's writer opens.
+#[cfg(unix)]
+#[napi(skip_typescript)]
+pub fn pipe_open(env: Env, path: String, gzip_level: Option<u32>, publish_early: bool) -> Result<u32> {
+    let opened = check(&env, crate::capture::pipe::open(std::path::Path::new(&path), gzip_level, publish_early))?;
+    PIPE_PATHS.lock().unwrap_or_else(|p| p.into_inner()).insert(opened.id, opened.pipe_path);
+    Ok(opened.id)
+}
+
+#[cfg(unix)]
+static PIPE_PATHS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<u32, String>>> = std::sync::LazyLock::new(Default::default);
+
+/// The path V8's writer opens to write into capture `id`'s pipe.
+#[cfg(unix)]
+#[napi(skip_typescript)]
+pub fn pipe_path(id: u32) -> Option<String> {
+    PIPE_PATHS.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned()
+}
+
+/// V8 is done (`ok`) or failed: closes our write end so the drain thread completes the file.
+#[cfg(unix)]
+#[napi(skip_typescript)]
+pub fn pipe_close(env: Env, id: u32, ok: bool) -> Result<()> {
+    PIPE_PATHS.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+    check(&env, crate::capture::pipe::close_input(id, ok))
+}
+
+/// Blocks until the capture's file is under its final name (a signal snapshot, in the pause).
+#[cfg(unix)]
+#[napi(skip_typescript)]
+pub fn pipe_wait_published(env: Env, id: u32) -> Result<()> {
+    check(&env, crate::capture::pipe::wait_published(id))
+}
+
+/// Blocks, at most `timeout_ms`, until every capture V8 has written is complete; returns how many
+/// were not (the process is exiting).
+#[cfg(unix)]
+#[napi(skip_typescript)]
+pub fn pipe_wait_all(timeout_ms: u32) -> u32 {
+    crate::capture::pipe::wait_all(std::time::Duration::from_millis(timeout_ms as u64)) as u32
+}
+
+/// Waits for a capture's file off the JS thread.
+#[cfg(unix)]
+pub struct PipeFinishTask {
+    id: u32,
+}
+
+#[cfg(unix)]
+impl Task for PipeFinishTask {
+    type Output = crate::error::Result<crate::capture::writer::Written>;
+    type JsValue = WrittenFile;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(crate::capture::pipe::finish(self.id))
+    }
+
+    fn resolve(&mut self, env: Env, out: Self::Output) -> Result<WrittenFile> {
+        let w = out.map_err(|e| to_js(&env, &e))?;
+        Ok(WrittenFile { path: w.path.display().to_string(), bytes: w.bytes as f64, raw_bytes: w.raw_bytes as f64 })
+    }
+}
+
+/// Resolves when the capture's file is complete (fsync'ed, renamed), to where it went.
+#[cfg(unix)]
+#[napi(skip_typescript)]
+pub fn pipe_finish(id: u32) -> AsyncTask<PipeFinishTask> {
+    AsyncTask::new(PipeFinishTask { id })
+}
