@@ -30,14 +30,6 @@ function estimateSnapshotBytes(spaces = v8.getHeapSpaceStatistics()) {
   return SMALL_FACTOR * small + LARGE_FACTOR * large + BASE_BYTES;
 }
 
-// The capture worker's signal snapshots estimate the main thread's heap, not the worker's: it
-// calls this function on the main thread through its inspector session (Runtime.evaluate, which
-// also runs while that thread is stuck in a loop). A symbol key keeps it out of anyone's way.
-const ESTIMATE_KEY = Symbol.for('rsheapdump.estimateSnapshotBytes');
-if (!Object.hasOwn(process, ESTIMATE_KEY)) {
-  Object.defineProperty(process, ESTIMATE_KEY, { value: () => estimateSnapshotBytes(), enumerable: false });
-}
-const ESTIMATE_EXPRESSION = "process[Symbol.for('rsheapdump.estimateSnapshotBytes')]?.()";
 
 /** `NODE_HEAPDUMP_OPTIONS` contains the word `force`. */
 function forcedByEnv(env = process.env) {
@@ -80,4 +72,4 @@ function checkHeadroom(options = {}) {
   );
 }
 
-module.exports = { estimateSnapshotBytes, memoryHeadroom, checkHeadroom, forcedByEnv, ESTIMATE_EXPRESSION, SMALL_FACTOR, LARGE_FACTOR, BASE_BYTES };
+module.exports = { estimateSnapshotBytes, memoryHeadroom, checkHeadroom, forcedByEnv, SMALL_FACTOR, LARGE_FACTOR, BASE_BYTES };
