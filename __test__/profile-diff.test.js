@@ -260,15 +260,23 @@ test('flame --diff: the SVG parses, the reddest frame is the slowed function whe
   assert.equal(reddest.fill, 'rgb(255,0,0)', 'the largest change is fully saturated');
   assert.match(svg, /rsheapdumpOptimized [^<]*; self [\d,]+ \u2192 [\d,]+ samples, \+\d+\.\d%\)<\/title>/);
 
-  // The optimization read forwards is blue; --negate paints it red.
+  // The optimization read forwards: the function's widest frame is blue, and red with --negate.
+  // (Not necessarily the bluest frame: V8 sometimes runs the top-level loop in optimized code
+  // that holds samples of its own in one run and not the other, a path-level change.)
+  const widest = (svg) => {
+    const m = [...svg.matchAll(/<g data-x="\d+" data-w="(\d+)" data-d="\d+"><title>rsheapdumpOptimized [^<]*<\/title><rect [^>]*fill="([^"]+)"/g)];
+    return m.reduce((a, b) => (Number(b[1]) > Number(a[1]) ? b : a))[2];
+  };
   r = cli(['flame', '--diff', before, after, '-o', '-']);
   assert.equal(r.status, 0, r.stderr);
-  const forward = boxes(r.stdout);
-  assert.equal(forward.reduce((a, b) => (redness(b.fill) < redness(a.fill) ? b : a)).name, 'rsheapdumpOptimized');
-  r = cli(['flame', '--diff', before, after, '--negate', '--normalize', 'share', '-o', '-']);
+  assert.ok(redness(widest(r.stdout)) < 0, widest(r.stdout));
+  r = cli(['flame', '--diff', before, after, '--negate', '-o', '-']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /blue: grew, red: shrank; normalized by share/);
-  assert.equal(boxes(r.stdout).reduce((a, b) => (redness(b.fill) > redness(a.fill) ? b : a)).name, 'rsheapdumpOptimized');
+  assert.match(r.stdout, /blue: grew, red: shrank; normalized by time/);
+  assert.ok(redness(widest(r.stdout)) > 0, widest(r.stdout));
+  r = cli(['flame', '--diff', before, after, '--normalize', 'share', '-o', '-']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /normalized by share/);
 
   // A heap pair likewise; mismatched inputs and usage errors.
   r = cli(['flame', '--diff', heapAfter, heapBefore, '-o', '-']);

@@ -122,26 +122,30 @@ test('a long GC pause is reported as GC', async () => {
     const live = (globalThis.live = []);
     for (let i = 0; i < 3e6; i++) live.push({ i, s: 'x' + (i % 1000), o: { i } });
     const reports = [];
-    const watch = rs.watchEventLoop({ profile: false, onStall: (r) => reports.push(r) });
+    // A 50 ms threshold: on Node 22 and 24 with free cores this GC can take under 200 ms.
+    const watch = rs.watchEventLoop({ thresholdMs: 50, profile: false, onStall: (r) => reports.push(r) });
+    let gcMs;
     watch.ready.then(() => setTimeout(() => {
-      // One full GC over 9 million live objects: ≈0.6 s here.
+      // One full GC over 9 million live objects: 0.2-1.7 s here.
+      const t = performance.now();
       global.gc();
+      gcMs = performance.now() - t;
       setTimeout(async () => {
         await watch.stop();
-        console.log(JSON.stringify({ reports }));
+        console.log(JSON.stringify({ reports, gcMs }));
       }, 1000);
     }, 50));`,
     { execArgv: ['--expose-gc'], timeout: 60_000 },
   );
   assert.equal(r.code, 0, r.stderr);
-  const { reports } = JSON.parse(r.stdout);
+  const { reports, gcMs } = JSON.parse(r.stdout);
   // V8's own major GCs over this heap may be reported too (they are real GC stalls, ≈0.1-0.4 s on
   // Node 24 here): every report is GC, and the longest is the forced one.
   assert.ok(reports.length >= 1, JSON.stringify(reports));
   for (const x of reports) assert.equal(x.blockedBy, 'gc', JSON.stringify(x));
   const s = reports.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
   assert.ok(s.gcMs >= s.durationMs / 2 && s.gcMs <= s.durationMs + 50, `${s.gcMs} of ${s.durationMs}`);
-  assert.ok(s.durationMs >= 250, `${s.durationMs}`);
+  assert.ok(s.durationMs >= gcMs * 0.8, `${s.durationMs} ms reported for a ${gcMs} ms gc()`);
   assert.equal(s.profile, undefined);
 });
 

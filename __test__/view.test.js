@@ -39,9 +39,18 @@ function get(url, headers = {}) {
   });
 }
 
+// Viewers still running when this file's process exits (a test that timed out never reaches its
+// finally) are stopped then, so none outlives the run (seen: viewers left by timed-out runs).
+const viewers = new Set();
+process.on('exit', () => {
+  for (const c of viewers) c.kill('SIGKILL');
+});
+
 /** Starts `rsheapdump view` and resolves once it printed its URL. */
 function startViewer(args) {
   const child = spawn(process.execPath, [BIN, 'view', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  viewers.add(child);
+  child.on('exit', () => viewers.delete(child));
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
