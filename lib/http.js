@@ -5,8 +5,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const { writeSnapshot, gzipLevel } = require('./snapshot');
-const { heapdumpName } = require('./names');
+const { writeSnapshot } = require('./snapshot');
+const { heapdumpName, gzipLevel } = require('./names');
 const { invalidArgType, invalidArgValue } = require('./errors');
 
 const ROUTE = '/debug/heap';

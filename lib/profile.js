@@ -8,12 +8,10 @@
 // mirrors what the API started, so that a stop without a start fails before any file is opened.
 // A running profile is not a pending request: it never keeps the process alive.
 
-const fs = require('node:fs');
-const path = require('node:path');
 const { threadId } = require('node:worker_threads');
 const native = require('./native');
 const client = require('./client');
-const { resolveTarget, gzipLevel } = require('./snapshot');
+const { resolveTarget, gzipLevel, diagnosticFilename } = require('./names');
 const { invalidArgType, invalidArgValue, outOfRange, rsError } = require('./errors');
 
 const CPU_INTERVAL_US = { min: 10, max: 1_000_000, default: 1000 };
@@ -87,26 +85,6 @@ function targetOf(kind, o) {
 }
 
 // --- default names ---------------------------------------------------------------------------
-
-let seq = 0;
-const pad = (n, w = 2) => String(n).padStart(w, '0');
-
-/**
- * Node's diagnostic file name, as `node --cpu-prof` / `--heap-prof` make it:
- * `<prefix>.<yyyymmdd>.<hhmmss>.<pid>.<tid>.<seq>.<ext>` in `dir` (default: the cwd), local time;
- * `pid` is the profiled process's (another one's for `rsheapdump.attach`), `tid` the profiled
- * thread's id (0, the main thread, unless a worker thread profiles itself); `seq` is three digits and counts
- * this thread's names from 001 (Node's own counter is internal). A name that exists already, or whose
- * .partial file does, is skipped, so a profile never overwrites another.
- */
-function diagnosticFilename(prefix, ext, dir = process.cwd(), pid = process.pid, tid = 0) {
-  for (;;) {
-    const d = new Date();
-    const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}.${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
-    const file = path.resolve(dir, `${prefix}.${stamp}.${pid}.${tid}.${pad(++seq, 3)}.${ext}`);
-    if (!fs.existsSync(file) && !fs.existsSync(`${file}.partial`)) return file;
-  }
-}
 
 // --- start / stop ----------------------------------------------------------------------------
 
@@ -246,7 +224,6 @@ module.exports = {
   startHeapSampling,
   stopHeapSampling,
   profile,
-  diagnosticFilename,
   CPU_INTERVAL_US,
   HEAP_INTERVAL_BYTES,
 };

@@ -2,27 +2,12 @@
 // writeSnapshot: argument handling (heapdump's call shapes) and the promise; the snapshot itself
 // is lib/capture.js' (opened first, so a bad path fails before any pause).
 
-const path = require('node:path');
 const native = require('./native');
 const { takeSnapshot } = require('./capture');
-const { invalidArgType, invalidArgValue } = require('./errors');
+const { invalidArgType } = require('./errors');
+const { gzipLevel, resolveTarget } = require('./names');
 
 const BOOLEAN_OPTIONS = ['captureNumericValue', 'exposeInternals', 'force'];
-
-/** heapdump's default name: heapdump-<hrtime ms>.<sub-ms ns>.heapsnapshot in the cwd. */
-function defaultFilename(ext = '.heapsnapshot') {
-  const now = process.hrtime.bigint();
-  return path.resolve(`heapdump-${now / 1000000n}.${now % 1000000n}${ext}`);
-}
-
-/** Validates `gzip` (true | false | 1..9) and returns a level or null. */
-function gzipLevel(value, name = 'options.gzip') {
-  if (value === undefined || value === false) return null;
-  if (value === true) return 1;
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type boolean or an integer from 1 to 9', value);
-  if (!Number.isInteger(value) || value < 1 || value > 9) throw invalidArgValue(name, value, 'must be true, false or an integer from 1 to 9', RangeError);
-  return value;
-}
 
 function validateOptions(options) {
   if (options === undefined || options === null) return {};
@@ -54,19 +39,6 @@ function parseArgs(args) {
     else if (c !== undefined) throw invalidArgType('callback', 'of type function', c);
   }
   return { filename, options: validateOptions(options), callback };
-}
-
-/** Decides the final name and gzip level: a `.gz` name means gzip, and gzip means a `.gz` name. */
-function resolveTarget(filename, options) {
-  let level = gzipLevel(options.gzip);
-  let file = filename === undefined ? defaultFilename() : path.resolve(filename);
-  const named = file.endsWith('.gz');
-  if (named && options.gzip === false) {
-    throw invalidArgValue('options.gzip', false, `contradicts the file name '${path.basename(file)}' (a .gz name is always gzip)`);
-  }
-  if (named && level === null) level = 1;
-  if (level !== null && !named) file += '.gz';
-  return { file, level };
 }
 
 // heapdump's errors read `heapdump write error <ERRNO>`; code that matches on that keeps working.
@@ -168,4 +140,4 @@ function writeSnapshot(...args) {
   return watched(promise);
 }
 
-module.exports = { writeSnapshot, defaultFilename, gzipLevel, parseArgs, resolveTarget };
+module.exports = { writeSnapshot, parseArgs };

@@ -236,8 +236,7 @@ class AttachedProcess {
    * { path, bytes, rawBytes, pauseMs, method }.
    */
   async writeSnapshot(filename, options = {}) {
-    const { resolveTarget } = require('../snapshot');
-    const { diagnosticFilename } = require('../profile');
+    const { resolveTarget, diagnosticFilename } = require('../names');
     if (filename !== undefined && filename !== null && typeof filename !== 'string') throw invalidArgType('filename', 'of type string', filename);
     if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
     const gzip = options.gzip ?? true;
@@ -390,8 +389,7 @@ class AttachedProcess {
 
   async #profile(kind, { durationMs, interval, filename, gzip, signal, includeCollected }) {
     const native = require('../native');
-    const { resolveTarget } = require('../snapshot');
-    const { diagnosticFilename } = require('../profile');
+    const { resolveTarget, diagnosticFilename } = require('../names');
     const { client } = this.#s;
     const cpu = kind === 'cpu';
     const { file, level } = resolveTarget(filename ?? diagnosticFilename(cpu ? 'CPU' : 'Heap', cpu ? 'cpuprofile' : 'heapprofile', process.cwd(), this.pid), { gzip: gzip ?? false });

@@ -14,8 +14,7 @@
 const native = require('../native');
 const { post, profiledThreadId } = require('./session');
 const { rsError, invalidArgValue } = require('../errors');
-const { resolveTarget } = require('../snapshot');
-const { diagnosticFilename } = require('../profile');
+const { resolveTarget, diagnosticFilename } = require('../names');
 
 /** Current profiles: null or { owner, phase: 'starting' | 'running' | 'stopping' }. */
 const state = { cpu: null, heap: null };

@@ -7,7 +7,7 @@ const { parentPort } = require('node:worker_threads');
 const native = require('../native');
 const { enqueue } = require('./queue');
 const { snapshotByInterrupt } = require('./snapshot');
-const { heapdumpName } = require('../names');
+const { heapdumpName, diagnosticFilename } = require('../names');
 
 // Keeps the process alive until the file is complete; a failure is one line on stderr.
 function serve(what, work) {
@@ -36,7 +36,6 @@ function recordCpuProfile(config) {
   // Profiler commands emit no chunk events, so a timed profile runs beside the snapshot queue
   // instead of holding it for `seconds`.
   const { cpuProfileFor } = require('./profile');
-  const { diagnosticFilename } = require('../profile');
   serve('CPU profile', () =>
     cpuProfileFor({ seconds: config.cpu.seconds, filename: diagnosticFilename('CPU', 'cpuprofile', config.dir), gzip: config.gzip }),
   );
