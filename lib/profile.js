@@ -11,16 +11,9 @@
 const { threadId } = require('node:worker_threads');
 const native = require('./native');
 const client = require('./client');
-const { resolveTarget, gzipLevel, diagnosticFilename } = require('./names');
+const { resolveTarget, gzipLevel, profileFilename } = require('./names');
 const { invalidArgType, invalidArgValue, outOfRange, rsError } = require('./errors');
-
-const CPU_INTERVAL_US = { min: 10, max: 1_000_000, default: 1000 };
-const HEAP_INTERVAL_BYTES = { min: 1, max: 1024 * 1024 * 1024, default: 32768 };
-
-const KINDS = {
-  cpu: { what: 'CPU profile', start: 'startCpuProfile', stop: 'stopCpuProfile', prefix: 'CPU', ext: 'cpuprofile' },
-  heap: { what: 'sampling heap profile', start: 'startHeapSampling', stop: 'stopHeapSampling', prefix: 'Heap', ext: 'heapprofile' },
-};
+const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES, PROFILE_KINDS: KINDS } = require('./defaults');
 
 // --- validation ------------------------------------------------------------------------------
 
@@ -80,11 +73,8 @@ function stopOptions(options, { allowBoth = false } = {}) {
 /** The file to write (default: Node's name, made now) and its gzip level, or null for none. */
 function targetOf(kind, o) {
   if (!o.wantsFile) return null;
-  const k = KINDS[kind];
-  return resolveTarget(o.filename ?? diagnosticFilename(k.prefix, k.ext, undefined, undefined, threadId), { gzip: o.gzip });
+  return resolveTarget(o.filename ?? profileFilename(kind, undefined, undefined, threadId), { gzip: o.gzip });
 }
-
-// --- default names ---------------------------------------------------------------------------
 
 // --- start / stop ----------------------------------------------------------------------------
 
@@ -224,6 +214,4 @@ module.exports = {
   startHeapSampling,
   stopHeapSampling,
   profile,
-  CPU_INTERVAL_US,
-  HEAP_INTERVAL_BYTES,
 };

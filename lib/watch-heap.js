@@ -16,6 +16,7 @@ const { gzipLevel } = require('./names');
 const { estimateSnapshotBytes, memoryHeadroom, checkHeadroom } = require('./headroom');
 const { invalidArgType, rsError } = require('./errors');
 const { optionsObject } = require('./options');
+const { HEAP_INTERVAL_BYTES } = require('./defaults');
 
 // One sample per 1 MiB allocated on average (V8's own default is 512 KiB; the API's 32 KiB). A
 // leak that threatens the process allocates hundreds of MB, so it still gets hundreds of
@@ -49,7 +50,7 @@ function parseOptions(options) {
     dir: path.resolve(o.dir ?? '.'),
     keep: intOption('options.keep', o.keep, 1, 1000, 3),
     gzip: o.gzip === undefined ? 1 : gzipLevel(o.gzip),
-    intervalBytes: intOption('options.samplingIntervalBytes', o.samplingIntervalBytes, 1, 1024 * 1024 * 1024, DEFAULT_INTERVAL_BYTES),
+    intervalBytes: intOption('options.samplingIntervalBytes', o.samplingIntervalBytes, HEAP_INTERVAL_BYTES.min, HEAP_INTERVAL_BYTES.max, DEFAULT_INTERVAL_BYTES),
     checkMs: intOption('options.checkIntervalMs', o.checkIntervalMs, 10, 3_600_000, DEFAULT_CHECK_MS),
     onCapture: o.onCapture,
   };

@@ -15,6 +15,7 @@ const inspector = require('./inspector');
 const cdp = require('./cdp');
 const lock = require('./lock');
 const { rsError, invalidArgType, invalidArgValue } = require('../errors');
+const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES } = require('../defaults');
 
 // The expression that identifies the process behind an endpoint.
 const IDENTIFY = '({ pid: process.pid, version: process.version, v8: process.versions.v8 })';
@@ -389,10 +390,10 @@ class AttachedProcess {
 
   async #profile(kind, { durationMs, interval, filename, gzip, signal, includeCollected }) {
     const native = require('../native');
-    const { resolveTarget, diagnosticFilename } = require('../names');
+    const { resolveTarget, profileFilename } = require('../names');
     const { client } = this.#s;
     const cpu = kind === 'cpu';
-    const { file, level } = resolveTarget(filename ?? diagnosticFilename(cpu ? 'CPU' : 'Heap', cpu ? 'cpuprofile' : 'heapprofile', process.cwd(), this.pid), { gzip: gzip ?? false });
+    const { file, level } = resolveTarget(filename ?? profileFilename(kind, process.cwd(), this.pid), { gzip: gzip ?? false });
     // Opened first: a bad path fails before the target does any work.
     const sinkId = native.sinkOpen(file, level ?? undefined);
     let started = false;
@@ -441,7 +442,7 @@ class AttachedProcess {
    * Resolves to { path, bytes, rawBytes, durationMs }.
    */
   cpuProfile(options = {}) {
-    const o = profileOptions(options, 'intervalUs', { min: 10, max: 1_000_000, default: 1000 });
+    const o = profileOptions(options, 'intervalUs', CPU_INTERVAL_US);
     return this.#profile('cpu', o);
   }
 
@@ -450,7 +451,7 @@ class AttachedProcess {
    * `includeCollected` (default true) keeps samples of objects the GC has collected since.
    */
   heapProfile(options = {}) {
-    const o = profileOptions(options, 'intervalBytes', { min: 1, max: 1 << 30, default: 32768 });
+    const o = profileOptions(options, 'intervalBytes', HEAP_INTERVAL_BYTES);
     return this.#profile('heap', o);
   }
 

@@ -90,7 +90,7 @@ function finishProfile(st) {
     } finally {
       native.stallWatchQuiet(0);
     }
-    const file = require('../names').diagnosticFilename('CPU', 'cpuprofile', config.dir);
+    const file = require('../names').profileFilename('cpu', config.dir);
     const sinkId = native.sinkOpen(file);
     try {
       native.sinkWrite(sinkId, Buffer.from(JSON.stringify(profile)));

@@ -14,15 +14,11 @@
 const native = require('../native');
 const { post, profiledThreadId } = require('./session');
 const { rsError, invalidArgValue } = require('../errors');
-const { resolveTarget, diagnosticFilename } = require('../names');
+const { resolveTarget, profileFilename } = require('../names');
+const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES, PROFILE_KINDS: KIND } = require('../defaults');
 
 /** Current profiles: null or { owner, phase: 'starting' | 'running' | 'stopping' }. */
 const state = { cpu: null, heap: null };
-
-const KIND = {
-  cpu: { what: 'CPU profile', start: 'startCpuProfile', stop: 'stopCpuProfile' },
-  heap: { what: 'sampling heap profile', start: 'startHeapSampling', stop: 'stopHeapSampling' },
-};
 
 function running(kind) {
   const cur = state[kind];
@@ -133,7 +129,7 @@ async function deoptimizeAll() {
  * Starts V8's CPU profiler on the main thread, sampling every `intervalUs` microseconds; with
  * `deoptimize` (default) all code is deoptimized right after the start (see deoptimizeAll).
  */
-function cpuStart({ intervalUs = 1000, deoptimize = true, owner = 'api' } = {}) {
+function cpuStart({ intervalUs = CPU_INTERVAL_US.default, deoptimize = true, owner = 'api' } = {}) {
   return begin('cpu', owner, async () => {
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: intervalUs });
@@ -168,7 +164,7 @@ async function cpuStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
 // --- sampling heap profile -----------------------------------------------------------------
 
 /** Starts V8's sampling heap profiler (no `HeapProfiler.enable` needed). */
-function heapStart({ intervalBytes = 32768, includeObjectsCollectedByMajorGC = false, includeObjectsCollectedByMinorGC = false, owner = 'api' } = {}) {
+function heapStart({ intervalBytes = HEAP_INTERVAL_BYTES.default, includeObjectsCollectedByMajorGC = false, includeObjectsCollectedByMinorGC = false, owner = 'api' } = {}) {
   return begin('heap', owner, () =>
     post('HeapProfiler.startSampling', {
       samplingInterval: intervalBytes,
@@ -201,12 +197,12 @@ async function heapStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
  * Fails with ERR_RSHEAPDUMP_PROFILE_RUNNING if a CPU profile is running. Resolves to
  * { path, bytes, rawBytes }.
  */
-async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = 1000, deoptimize = true } = {}) {
+async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = CPU_INTERVAL_US.default, deoptimize = true } = {}) {
   if (!(typeof seconds === 'number' && seconds > 0 && seconds <= 3600)) {
     throw invalidArgValue('seconds', seconds, 'must be a number of seconds in (0, 3600]', RangeError);
   }
   if (state.cpu) throw running('cpu');
-  const { file, level } = resolveTarget(filename ?? diagnosticFilename('CPU', 'cpuprofile', undefined, undefined, profiledThreadId()), { gzip });
+  const { file, level } = resolveTarget(filename ?? profileFilename('cpu', undefined, undefined, profiledThreadId()), { gzip });
   const sinkId = native.sinkOpen(file, level ?? undefined);
   try {
     await cpuStart({ intervalUs, deoptimize, owner: 'timed' });
