@@ -9,7 +9,7 @@
 // A running profile is not a pending request: it never keeps the process alive.
 
 const { threadId } = require('node:worker_threads');
-const native = require('./native');
+const { Sink } = require('./sink');
 const client = require('./client');
 const { resolveTarget, gzipLevel, profileFilename } = require('./names');
 const { invalidArgType, invalidArgValue, outOfRange, rsError } = require('./errors');
@@ -127,19 +127,18 @@ function start(kind, job, payload) {
 function stop(kind, job, o) {
   if (!active[kind]) return Promise.reject(noProfileError(kind));
   const target = targetOf(kind, o);
-  let sinkId = null;
+  let sink = null;
   if (target) {
     try {
-      sinkId = native.sinkOpen(target.file, target.level ?? undefined);
+      sink = Sink.open(target.file, target.level);
     } catch (err) {
       return Promise.reject(err);
     }
   }
   active[kind] = null;
-  return client.request(job, { sinkId, returnProfile: o.returnProfile }).catch((err) => {
-    if (sinkId !== null) native.sinkAbort(sinkId);
-    throw err;
-  });
+  // The worker adopts the sink, writes and finishes it; it is aborted here if the job fails.
+  const send = () => client.request(job, { sinkId: sink ? sink.id : null, returnProfile: o.returnProfile });
+  return sink ? sink.guard(send) : send();
 }
 
 function stopResult(r, returnProfile) {

@@ -9,7 +9,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
-const native = require('./native');
+const { Sink } = require('./sink');
 const client = require('./client');
 const { writeSnapshot } = require('./snapshot');
 const { gzipLevel } = require('./names');
@@ -129,8 +129,9 @@ class HeapWatch {
     } else {
       kind = 'heapprofile';
       const name = fileName(o.dir, o.gzip ? 'heapprofile.gz' : 'heapprofile');
-      const sinkId = native.sinkOpen(name, o.gzip ?? undefined);
-      file = (await client.request('watchSample', { sinkId })).path;
+      // Opened here, so that it is aborted here too if the worker's job fails (lib/sink.js).
+      const sink = Sink.open(name, o.gzip);
+      file = (await sink.guard(() => client.request('watchSample', { sinkId: sink.id }))).path;
     }
     this.files.push(file);
     while (this.files.length > o.keep) fs.rmSync(this.files.shift(), { force: true });

@@ -11,7 +11,7 @@
 // These functions are safe to call outside the job queue (e.g. from a signal handler in this
 // worker): profiler commands emit no chunk events, so they cannot interleave with a snapshot's.
 
-const native = require('../native');
+const { Sink } = require('../sink');
 const { post, profiledThreadId } = require('./session');
 const { rsError, invalidArgValue } = require('../errors');
 const { resolveTarget, profileFilename } = require('../names');
@@ -76,31 +76,33 @@ async function end(kind, owner, fn) {
 const SLICE = 1 << 20;
 
 /**
- * Writes `JSON.stringify(obj)` into an open sink and finishes it; aborts the sink on failure.
- * Resolves to { path, bytes, rawBytes }.
+ * Writes `JSON.stringify(obj)` into an open sink (a lib/sink.js Sink) and finishes it; aborts
+ * the sink on failure. Resolves to { path, bytes, rawBytes }.
  */
-async function writeJson(sinkId, obj) {
-  try {
+function writeJson(sink, obj) {
+  return sink.guard(() => {
     const json = JSON.stringify(obj);
     for (let i = 0; i < json.length; ) {
       let j = Math.min(i + SLICE, json.length);
       // Never split a surrogate pair: each slice is converted to UTF-8 on its own.
       const c = json.charCodeAt(j - 1);
       if (j < json.length && c >= 0xd800 && c <= 0xdbff) j--;
-      native.sinkWrite(sinkId, json.slice(i, j));
+      sink.write(json.slice(i, j));
       i = j;
     }
-  } catch (err) {
-    native.sinkAbort(sinkId);
-    throw err;
-  }
-  return native.sinkFinish(sinkId);
+    return sink.finish();
+  });
+}
+
+/** Runs `fn`, aborting `sink` (if there is one) when it fails. */
+function guarded(sink, fn) {
+  return sink ? sink.guard(fn) : fn();
 }
 
 /** What a stop job gives back: the written file, the profile object, or both. */
-async function deliver(profile, { sinkId, returnProfile }) {
+async function deliver(profile, { sink, returnProfile }) {
   const out = {};
-  if (sinkId !== undefined && sinkId !== null) out.file = await writeJson(sinkId, profile);
+  if (sink) out.file = await writeJson(sink, profile);
   if (returnProfile) out.profile = profile;
   return out;
 }
@@ -139,13 +141,13 @@ function cpuStart({ intervalUs = CPU_INTERVAL_US.default, deoptimize = true, own
 }
 
 /**
- * Stops the CPU profile `owner` started. With `sinkId`, writes the `.cpuprofile` into that open
- * sink (aborted if no profile is running); with `returnProfile`, also returns the object.
- * Resolves to { file?: { path, bytes, rawBytes }, profile? }.
+ * Stops the CPU profile `owner` started. With `sink` (a lib/sink.js Sink), writes the
+ * `.cpuprofile` into it (aborted if no profile is running); with `returnProfile`, also returns
+ * the object. Resolves to { file?: { path, bytes, rawBytes }, profile? }.
  */
-async function cpuStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
-  let profile;
-  try {
+function cpuStop({ sink = null, returnProfile = false, owner = 'api' } = {}) {
+  return guarded(sink, async () => {
+    let profile;
     await end('cpu', owner, async () => {
       try {
         ({ profile } = await post('Profiler.stop'));
@@ -154,11 +156,8 @@ async function cpuStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
         await post('Profiler.disable').catch(() => {});
       }
     });
-  } catch (err) {
-    if (sinkId !== undefined && sinkId !== null) native.sinkAbort(sinkId);
-    throw err;
-  }
-  return deliver(profile, { sinkId, returnProfile });
+    return deliver(profile, { sink, returnProfile });
+  });
 }
 
 // --- sampling heap profile -----------------------------------------------------------------
@@ -175,17 +174,14 @@ function heapStart({ intervalBytes = HEAP_INTERVAL_BYTES.default, includeObjects
 }
 
 /** Stops the sampling heap profile `owner` started; same result shape as cpuStop. */
-async function heapStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
-  let profile;
-  try {
+function heapStop({ sink = null, returnProfile = false, owner = 'api' } = {}) {
+  return guarded(sink, async () => {
+    let profile;
     await end('heap', owner, async () => {
       ({ profile } = await post('HeapProfiler.stopSampling'));
     });
-  } catch (err) {
-    if (sinkId !== undefined && sinkId !== null) native.sinkAbort(sinkId);
-    throw err;
-  }
-  return deliver(profile, { sinkId, returnProfile });
+    return deliver(profile, { sink, returnProfile });
+  });
 }
 
 // --- timed profile (for signals) -----------------------------------------------------------
@@ -203,16 +199,13 @@ async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = CPU_INT
   }
   if (state.cpu) throw running('cpu');
   const { file, level } = resolveTarget(filename ?? profileFilename('cpu', undefined, undefined, profiledThreadId()), { gzip });
-  const sinkId = native.sinkOpen(file, level ?? undefined);
-  try {
+  const sink = Sink.open(file, level);
+  return sink.guard(async () => {
     await cpuStart({ intervalUs, deoptimize, owner: 'timed' });
-  } catch (err) {
-    native.sinkAbort(sinkId);
-    throw err;
-  }
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const { file: written } = await cpuStop({ sinkId, owner: 'timed' });
-  return written;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const { file: written } = await cpuStop({ sink, owner: 'timed' });
+    return written;
+  });
 }
 
 // --- process exit ------------------------------------------------------------------------------
@@ -240,14 +233,15 @@ module.exports = {
   writeJson,
   jobs: {
     cpuStart: (msg) => cpuStart({ intervalUs: msg.intervalUs, deoptimize: msg.deoptimize }),
-    cpuStop: (msg) => cpuStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
+    // A stop's file was opened by the thread that asked (lib/profile.js); this job writes it.
+    cpuStop: (msg) => cpuStop({ sink: Sink.adopt(msg.sinkId), returnProfile: msg.returnProfile }),
     heapStart: ({ options: o }) =>
       heapStart({
         intervalBytes: o.intervalBytes,
         includeObjectsCollectedByMajorGC: o.includeObjectsCollectedByMajorGC,
         includeObjectsCollectedByMinorGC: o.includeObjectsCollectedByMinorGC,
       }),
-    heapStop: (msg) => heapStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
+    heapStop: (msg) => heapStop({ sink: Sink.adopt(msg.sinkId), returnProfile: msg.returnProfile }),
     cpuProfileFor: ({ options: o }) => cpuProfileFor({ seconds: o.seconds, filename: o.filename, gzip: o.gzip, intervalUs: o.intervalUs, deoptimize: o.deoptimize }),
   },
 };
