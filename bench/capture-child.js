@@ -87,9 +87,8 @@ const METHODS = {
 };
 
 async function inspectorPath(file, level) {
-  const native = require('../lib/native');
-  const sinkId = native.sinkOpen(file, level);
-  return (await require('../lib/client').request('snapshotStream', { sinkId, options: {} })).path;
+  const sink = require('../lib/sink').Sink.open(file, level);
+  return (await sink.guard(() => require('../lib/client').request('snapshotStream', { sinkId: sink.id, options: {} }))).path;
 }
 
 // The line-end warm-up alone, run on the main thread's own session: its cost is main-thread time

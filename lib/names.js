@@ -5,6 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { invalidArgType, invalidArgValue } = require('./errors');
+const { PROFILE_KINDS } = require('./defaults');
 
 /** heapdump's name: heapdump-<hrtime ms>.<ns below the ms>.heapsnapshot, in `dir` (default cwd). */
 function heapdumpName(dir = process.cwd(), ext = '.heapsnapshot') {
@@ -32,6 +33,12 @@ function diagnosticFilename(prefix, ext, dir = process.cwd(), pid = process.pid,
   }
 }
 
+/** Node's name for a profile of `kind` ('cpu' | 'heap'): CPU.<...>.cpuprofile, Heap.<...>.heapprofile. */
+function profileFilename(kind, dir, pid, tid) {
+  const k = PROFILE_KINDS[kind];
+  return diagnosticFilename(k.prefix, k.ext, dir, pid, tid);
+}
+
 /** Validates `gzip` (true | false | 1..9) and returns a level or null. */
 function gzipLevel(value, name = 'options.gzip') {
   if (value === undefined || value === false) return null;
@@ -54,4 +61,4 @@ function resolveTarget(filename, options) {
   return { file, level };
 }
 
-module.exports = { heapdumpName, diagnosticFilename, gzipLevel, resolveTarget };
+module.exports = { heapdumpName, diagnosticFilename, profileFilename, gzipLevel, resolveTarget };

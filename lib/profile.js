@@ -9,18 +9,11 @@
 // A running profile is not a pending request: it never keeps the process alive.
 
 const { threadId } = require('node:worker_threads');
-const native = require('./native');
+const { Sink } = require('./sink');
 const client = require('./client');
-const { resolveTarget, gzipLevel, diagnosticFilename } = require('./names');
+const { resolveTarget, gzipLevel, profileFilename } = require('./names');
 const { invalidArgType, invalidArgValue, outOfRange, rsError } = require('./errors');
-
-const CPU_INTERVAL_US = { min: 10, max: 1_000_000, default: 1000 };
-const HEAP_INTERVAL_BYTES = { min: 1, max: 1024 * 1024 * 1024, default: 32768 };
-
-const KINDS = {
-  cpu: { what: 'CPU profile', start: 'startCpuProfile', stop: 'stopCpuProfile', prefix: 'CPU', ext: 'cpuprofile' },
-  heap: { what: 'sampling heap profile', start: 'startHeapSampling', stop: 'stopHeapSampling', prefix: 'Heap', ext: 'heapprofile' },
-};
+const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES, PROFILE_KINDS: KINDS } = require('./defaults');
 
 // --- validation ------------------------------------------------------------------------------
 
@@ -80,11 +73,8 @@ function stopOptions(options, { allowBoth = false } = {}) {
 /** The file to write (default: Node's name, made now) and its gzip level, or null for none. */
 function targetOf(kind, o) {
   if (!o.wantsFile) return null;
-  const k = KINDS[kind];
-  return resolveTarget(o.filename ?? diagnosticFilename(k.prefix, k.ext, undefined, undefined, threadId), { gzip: o.gzip });
+  return resolveTarget(o.filename ?? profileFilename(kind, undefined, undefined, threadId), { gzip: o.gzip });
 }
-
-// --- default names ---------------------------------------------------------------------------
 
 // --- start / stop ----------------------------------------------------------------------------
 
@@ -137,19 +127,18 @@ function start(kind, job, payload) {
 function stop(kind, job, o) {
   if (!active[kind]) return Promise.reject(noProfileError(kind));
   const target = targetOf(kind, o);
-  let sinkId = null;
+  let sink = null;
   if (target) {
     try {
-      sinkId = native.sinkOpen(target.file, target.level ?? undefined);
+      sink = Sink.open(target.file, target.level);
     } catch (err) {
       return Promise.reject(err);
     }
   }
   active[kind] = null;
-  return client.request(job, { sinkId, returnProfile: o.returnProfile }).catch((err) => {
-    if (sinkId !== null) native.sinkAbort(sinkId);
-    throw err;
-  });
+  // The worker adopts the sink, writes and finishes it; it is aborted here if the job fails.
+  const send = () => client.request(job, { sinkId: sink ? sink.id : null, returnProfile: o.returnProfile });
+  return sink ? sink.guard(send) : send();
 }
 
 function stopResult(r, returnProfile) {
@@ -224,6 +213,4 @@ module.exports = {
   startHeapSampling,
   stopHeapSampling,
   profile,
-  CPU_INTERVAL_US,
-  HEAP_INTERVAL_BYTES,
 };

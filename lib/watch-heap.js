@@ -9,13 +9,14 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
-const native = require('./native');
+const { Sink } = require('./sink');
 const client = require('./client');
 const { writeSnapshot } = require('./snapshot');
 const { gzipLevel } = require('./names');
 const { estimateSnapshotBytes, memoryHeadroom, checkHeadroom } = require('./headroom');
 const { invalidArgType, rsError } = require('./errors');
 const { optionsObject } = require('./options');
+const { HEAP_INTERVAL_BYTES } = require('./defaults');
 
 // One sample per 1 MiB allocated on average (V8's own default is 512 KiB; the API's 32 KiB). A
 // leak that threatens the process allocates hundreds of MB, so it still gets hundreds of
@@ -49,7 +50,7 @@ function parseOptions(options) {
     dir: path.resolve(o.dir ?? '.'),
     keep: intOption('options.keep', o.keep, 1, 1000, 3),
     gzip: o.gzip === undefined ? 1 : gzipLevel(o.gzip),
-    intervalBytes: intOption('options.samplingIntervalBytes', o.samplingIntervalBytes, 1, 1024 * 1024 * 1024, DEFAULT_INTERVAL_BYTES),
+    intervalBytes: intOption('options.samplingIntervalBytes', o.samplingIntervalBytes, HEAP_INTERVAL_BYTES.min, HEAP_INTERVAL_BYTES.max, DEFAULT_INTERVAL_BYTES),
     checkMs: intOption('options.checkIntervalMs', o.checkIntervalMs, 10, 3_600_000, DEFAULT_CHECK_MS),
     onCapture: o.onCapture,
   };
@@ -128,8 +129,9 @@ class HeapWatch {
     } else {
       kind = 'heapprofile';
       const name = fileName(o.dir, o.gzip ? 'heapprofile.gz' : 'heapprofile');
-      const sinkId = native.sinkOpen(name, o.gzip ?? undefined);
-      file = (await client.request('watchSample', { sinkId })).path;
+      // Opened here, so that it is aborted here too if the worker's job fails (lib/sink.js).
+      const sink = Sink.open(name, o.gzip);
+      file = (await sink.guard(() => client.request('watchSample', { sinkId: sink.id }))).path;
     }
     this.files.push(file);
     while (this.files.length > o.keep) fs.rmSync(this.files.shift(), { force: true });

@@ -15,6 +15,7 @@ const inspector = require('./inspector');
 const cdp = require('./cdp');
 const lock = require('./lock');
 const { rsError, invalidArgType, invalidArgValue } = require('../errors');
+const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES } = require('../defaults');
 
 // The expression that identifies the process behind an endpoint.
 const IDENTIFY = '({ pid: process.pid, version: process.version, v8: process.versions.v8 })';
@@ -268,46 +269,46 @@ class AttachedProcess {
   }
 
   async #snapshotInspector(file, level, { onProgress, signal, captureNumericValue }) {
-    const native = require('../native');
+    const { withSink } = require('../sink');
     const { client } = this.#s;
-    const sinkId = native.sinkOpen(file, level ?? undefined);
-    let failed = null;
-    let taking = null;
-    const onChunk = (p) => {
-      if (failed) return;
+    // Resolves to { path, bytes, rawBytes, pauseMs }; the file is removed on any failure.
+    return withSink(file, level, async (sink) => {
+      let failed = null;
+      let taking = null;
+      const onChunk = (p) => {
+        if (failed) return;
+        try {
+          sink.write(p.chunk);
+        } catch (err) {
+          failed = err;
+        }
+      };
+      const onReport = (p) => onProgress && onProgress(p.done, p.total);
+      client.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+      client.on('HeapProfiler.reportHeapSnapshotProgress', onReport);
       try {
-        native.sinkWrite(sinkId, p.chunk);
+        // V8 before 12 finds each function's line by scanning its script unless the script's line
+        // ends are known; Debugger.enable computes them (23 s -> 0.7 s with a 9 MB bundle loaded).
+        const warm = this.#v8Major < 12 ? [client.post('Debugger.enable'), client.post('Debugger.disable')].map((p) => p.catch(() => {})) : [];
+        const t0 = performance.now();
+        taking = client.post('HeapProfiler.takeHeapSnapshot', { reportProgress: !!onProgress, captureNumericValue: !!captureNumericValue });
+        await abortable(taking, signal, 'the heap snapshot');
+        const pauseMs = performance.now() - t0;
+        await Promise.all(warm);
+        if (failed) throw failed;
+        return { pauseMs };
       } catch (err) {
-        failed = err;
+        // V8 cannot cancel a snapshot: let it finish (its chunks are dropped) before the caller
+        // closes the inspector. Closed mid-snapshot, Node 20's inspector printed "Debugger ending"
+        // yet kept listening for good (measured).
+        failed = failed ?? err;
+        if (taking) await taking.catch(() => {});
+        throw err;
+      } finally {
+        client.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+        client.off('HeapProfiler.reportHeapSnapshotProgress', onReport);
       }
-    };
-    const onReport = (p) => onProgress && onProgress(p.done, p.total);
-    client.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
-    client.on('HeapProfiler.reportHeapSnapshotProgress', onReport);
-    try {
-      // V8 before 12 finds each function's line by scanning its script unless the script's line
-      // ends are known; Debugger.enable computes them (23 s -> 0.7 s with a 9 MB bundle loaded).
-      const warm = this.#v8Major < 12 ? [client.post('Debugger.enable'), client.post('Debugger.disable')].map((p) => p.catch(() => {})) : [];
-      const t0 = performance.now();
-      taking = client.post('HeapProfiler.takeHeapSnapshot', { reportProgress: !!onProgress, captureNumericValue: !!captureNumericValue });
-      await abortable(taking, signal, 'the heap snapshot');
-      const pauseMs = performance.now() - t0;
-      await Promise.all(warm);
-      if (failed) throw failed;
-      const w = await native.sinkFinish(sinkId);
-      return { path: w.path, bytes: w.bytes, rawBytes: w.rawBytes, pauseMs };
-    } catch (err) {
-      native.sinkAbort(sinkId);
-      // V8 cannot cancel a snapshot: let it finish (its chunks are dropped) before the caller
-      // closes the inspector. Closed mid-snapshot, Node 20's inspector printed "Debugger ending"
-      // yet kept listening for good (measured).
-      failed = failed ?? err;
-      if (taking) await taking.catch(() => {});
-      throw err;
-    } finally {
-      client.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-      client.off('HeapProfiler.reportHeapSnapshotProgress', onReport);
-    }
+    });
   }
 
   /**
@@ -317,119 +318,120 @@ class AttachedProcess {
    * 0600, rename) and removed. onProgress(bytes, 0) while V8 writes, then (done, total) copying.
    */
   async #snapshotInterrupt(file, level, { onProgress, signal, captureNumericValue }) {
-    const native = require('../native');
+    const { withSink } = require('../sink');
     const { pid, st, client } = this.#s;
-    // Opened first: a bad output path fails before the target is paused.
-    const sinkId = native.sinkOpen(file, level ?? undefined);
-    let dir = null;
-    let poll = null;
-    let evaluating = null;
-    try {
-      const sameMounts = proc.namespace('self', 'mnt') === proc.namespace(pid, 'mnt');
-      const base = sameMounts ? path.dirname(file) : path.join('/proc', String(pid), 'root', 'tmp');
-      dir = fs.mkdtempSync(path.join(base, '.rsheapdump-'));
-      const raw = path.join(dir, 'snapshot.heapsnapshot');
-      const targetRaw = sameMounts ? raw : path.join('/tmp', path.basename(dir), 'snapshot.heapsnapshot');
-      fs.writeFileSync(raw, '', { mode: 0o600 });
-      const uid = Number((st.Uid || '').split(/\s+/)[1]);
-      const gid = Number((st.Gid || '').split(/\s+/)[1]);
-      if (process.getuid() === 0 && Number.isInteger(uid) && uid !== 0) {
-        fs.chownSync(dir, uid, gid);
-        fs.chownSync(raw, uid, gid);
-      }
-      // V8 before 12: the line-end warm-up matters as much to V8's own writer (DESIGN §3).
-      const warm = this.#v8Major < 12 ? [client.post('Debugger.enable'), client.post('Debugger.disable')].map((p) => p.catch(() => {})) : [];
-      const expression = `(() => { const v8 = process.getBuiltinModule ? process.getBuiltinModule('v8') : require('v8');
-        const t = performance.now(); v8.writeHeapSnapshot(${JSON.stringify(targetRaw)}, { exposeNumericValues: ${!!captureNumericValue} });
-        return performance.now() - t; })()`;
-      if (onProgress) {
-        poll = setInterval(() => {
-          try {
-            onProgress(fs.statSync(raw).size, 0);
-          } catch {
-            // gone: aborted
-          }
-        }, 100);
-      }
-      evaluating = client.post('Runtime.evaluate', { expression, includeCommandLineAPI: true, returnByValue: true, silent: true });
-      const r = await abortable(evaluating, signal, 'the heap snapshot');
-      await Promise.all(warm);
-      clearInterval(poll);
-      if (r.exceptionDetails) {
-        const why = r.exceptionDetails.exception?.description ?? r.exceptionDetails.text;
-        const errno = /\b(E[A-Z0-9]+): /.exec(why)?.[1];
-        const err = errno
-          ? Object.assign(new Error(`${errno}: V8 could not write the snapshot in process ${pid} (${why.split('\n')[0]})`), { code: errno, syscall: /, (\w+) '/.exec(why)?.[1], path: targetRaw })
-          : rsError('SNAPSHOT', `V8 could not write the snapshot in process ${pid}: ${why.split('\n')[0]}`);
-        // An open that failed happens before V8 builds anything: the target was not paused.
-        err.beforePause = /\b(EACCES|EPERM|ENOENT|EROFS)\b/.test(why) && /\bopen\b/.test(why);
+    // Opened first: a bad output path fails before the target is paused. Resolves to
+    // { path, bytes, rawBytes, pauseMs }; the file is removed on any failure.
+    return withSink(file, level, async (sink) => {
+      let dir = null;
+      let poll = null;
+      let evaluating = null;
+      try {
+        const sameMounts = proc.namespace('self', 'mnt') === proc.namespace(pid, 'mnt');
+        const base = sameMounts ? path.dirname(file) : path.join('/proc', String(pid), 'root', 'tmp');
+        dir = fs.mkdtempSync(path.join(base, '.rsheapdump-'));
+        const raw = path.join(dir, 'snapshot.heapsnapshot');
+        const targetRaw = sameMounts ? raw : path.join('/tmp', path.basename(dir), 'snapshot.heapsnapshot');
+        fs.writeFileSync(raw, '', { mode: 0o600 });
+        const uid = Number((st.Uid || '').split(/\s+/)[1]);
+        const gid = Number((st.Gid || '').split(/\s+/)[1]);
+        if (process.getuid() === 0 && Number.isInteger(uid) && uid !== 0) {
+          fs.chownSync(dir, uid, gid);
+          fs.chownSync(raw, uid, gid);
+        }
+        // V8 before 12: the line-end warm-up matters as much to V8's own writer (DESIGN §3).
+        const warm = this.#v8Major < 12 ? [client.post('Debugger.enable'), client.post('Debugger.disable')].map((p) => p.catch(() => {})) : [];
+        const expression = `(() => { const v8 = process.getBuiltinModule ? process.getBuiltinModule('v8') : require('v8');
+          const t = performance.now(); v8.writeHeapSnapshot(${JSON.stringify(targetRaw)}, { exposeNumericValues: ${!!captureNumericValue} });
+          return performance.now() - t; })()`;
+        if (onProgress) {
+          poll = setInterval(() => {
+            try {
+              onProgress(fs.statSync(raw).size, 0);
+            } catch {
+              // gone: aborted
+            }
+          }, 100);
+        }
+        evaluating = client.post('Runtime.evaluate', { expression, includeCommandLineAPI: true, returnByValue: true, silent: true });
+        const r = await abortable(evaluating, signal, 'the heap snapshot');
+        await Promise.all(warm);
+        clearInterval(poll);
+        if (r.exceptionDetails) {
+          const why = r.exceptionDetails.exception?.description ?? r.exceptionDetails.text;
+          const errno = /\b(E[A-Z0-9]+): /.exec(why)?.[1];
+          const err = errno
+            ? Object.assign(new Error(`${errno}: V8 could not write the snapshot in process ${pid} (${why.split('\n')[0]})`), { code: errno, syscall: /, (\w+) '/.exec(why)?.[1], path: targetRaw })
+            : rsError('SNAPSHOT', `V8 could not write the snapshot in process ${pid}: ${why.split('\n')[0]}`);
+          // An open that failed happens before V8 builds anything: the target was not paused.
+          err.beforePause = /\b(EACCES|EPERM|ENOENT|EROFS)\b/.test(why) && /\bopen\b/.test(why);
+          throw err;
+        }
+        const pauseMs = r.result.value;
+        const total = fs.statSync(raw).size;
+        let done = 0;
+        for await (const chunk of fs.createReadStream(raw, { highWaterMark: 1 << 20 })) {
+          if (signal?.aborted) throw abortedError('the heap snapshot');
+          sink.write(chunk);
+          done += chunk.length;
+          if (onProgress) onProgress(done, total);
+        }
+        return { pauseMs };
+      } catch (err) {
+        // As in #snapshotInspector: the caller closes the inspector only after V8 is done.
+        if (evaluating && signal?.aborted) await evaluating.catch(() => {});
         throw err;
+      } finally {
+        clearInterval(poll);
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
       }
-      const pauseMs = r.result.value;
-      const total = fs.statSync(raw).size;
-      let done = 0;
-      for await (const chunk of fs.createReadStream(raw, { highWaterMark: 1 << 20 })) {
-        if (signal?.aborted) throw abortedError('the heap snapshot');
-        native.sinkWrite(sinkId, chunk);
-        done += chunk.length;
-        if (onProgress) onProgress(done, total);
-      }
-      const w = await native.sinkFinish(sinkId);
-      return { path: w.path, bytes: w.bytes, rawBytes: w.rawBytes, pauseMs };
-    } catch (err) {
-      native.sinkAbort(sinkId);
-      // As in #snapshotInspector: the caller closes the inspector only after V8 is done.
-      if (evaluating && signal?.aborted) await evaluating.catch(() => {});
-      throw err;
-    } finally {
-      clearInterval(poll);
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }
 
   async #profile(kind, { durationMs, interval, filename, gzip, signal, includeCollected }) {
-    const native = require('../native');
-    const { resolveTarget, diagnosticFilename } = require('../names');
+    const { Sink } = require('../sink');
+    const { resolveTarget, profileFilename } = require('../names');
     const { client } = this.#s;
     const cpu = kind === 'cpu';
-    const { file, level } = resolveTarget(filename ?? diagnosticFilename(cpu ? 'CPU' : 'Heap', cpu ? 'cpuprofile' : 'heapprofile', process.cwd(), this.pid), { gzip: gzip ?? false });
-    // Opened first: a bad path fails before the target does any work.
-    const sinkId = native.sinkOpen(file, level ?? undefined);
+    const { file, level } = resolveTarget(filename ?? profileFilename(kind, process.cwd(), this.pid), { gzip: gzip ?? false });
+    // Opened first: a bad path fails before the target does any work (and as it is, not
+    // through #fail). The file is removed on any failure after.
+    const sink = Sink.open(file, level);
     let started = false;
     try {
-      if (cpu) {
-        await client.post('Profiler.enable');
-        await client.post('Profiler.setSamplingInterval', { interval });
-        await client.post('Profiler.start');
-      } else {
-        // Collected objects too, by default: what allocates matters more here than what is still alive.
-        await client.post('HeapProfiler.startSampling', {
-          samplingInterval: interval,
-          includeObjectsCollectedByMajorGC: includeCollected,
-          includeObjectsCollectedByMinorGC: includeCollected,
-        });
-      }
-      started = true;
-      // Code optimized before the start is attributed to its caller (an inlined function vanishes
-      // into it: Node 22.0 put a busy function's samples on listOnTimeout), so a loop already
-      // running would be missing. Precise coverage on and off deoptimizes everything (as
-      // in-process, lib/worker/profile.js); it is isolate-wide, so skipped when the target
-      // collects coverage itself (NODE_V8_COVERAGE).
-      if (!proc.environ(this.pid, 'NODE_V8_COVERAGE')) {
-        await client.post('Profiler.startPreciseCoverage', { callCount: false, detailed: false }).catch(() => {});
-        await client.post('Profiler.stopPreciseCoverage').catch(() => {});
-      }
-      const t0 = performance.now();
-      await waitFor(durationMs, signal, client);
-      const { profile } = await client.post(cpu ? 'Profiler.stop' : 'HeapProfiler.stopSampling');
-      started = false;
-      const elapsedMs = performance.now() - t0;
-      if (cpu) await client.post('Profiler.disable').catch(() => {});
-      native.sinkWrite(sinkId, JSON.stringify(profile));
-      const w = await native.sinkFinish(sinkId);
-      return { path: w.path, bytes: w.bytes, rawBytes: w.rawBytes, durationMs: elapsedMs };
+      return await sink.complete(async () => {
+        if (cpu) {
+          await client.post('Profiler.enable');
+          await client.post('Profiler.setSamplingInterval', { interval });
+          await client.post('Profiler.start');
+        } else {
+          // Collected objects too, by default: what allocates matters more here than what is still alive.
+          await client.post('HeapProfiler.startSampling', {
+            samplingInterval: interval,
+            includeObjectsCollectedByMajorGC: includeCollected,
+            includeObjectsCollectedByMinorGC: includeCollected,
+          });
+        }
+        started = true;
+        // Code optimized before the start is attributed to its caller (an inlined function vanishes
+        // into it: Node 22.0 put a busy function's samples on listOnTimeout), so a loop already
+        // running would be missing. Precise coverage on and off deoptimizes everything (as
+        // in-process, lib/worker/profile.js); it is isolate-wide, so skipped when the target
+        // collects coverage itself (NODE_V8_COVERAGE).
+        if (!proc.environ(this.pid, 'NODE_V8_COVERAGE')) {
+          await client.post('Profiler.startPreciseCoverage', { callCount: false, detailed: false }).catch(() => {});
+          await client.post('Profiler.stopPreciseCoverage').catch(() => {});
+        }
+        const t0 = performance.now();
+        await waitFor(durationMs, signal, client);
+        const { profile } = await client.post(cpu ? 'Profiler.stop' : 'HeapProfiler.stopSampling');
+        started = false;
+        const elapsedMs = performance.now() - t0;
+        if (cpu) await client.post('Profiler.disable').catch(() => {});
+        sink.write(JSON.stringify(profile));
+        return { durationMs: elapsedMs };
+      });
     } catch (err) {
-      native.sinkAbort(sinkId);
       // Leave no profiler running in the target.
       if (started && !client.closed) await client.post(cpu ? 'Profiler.stop' : 'HeapProfiler.stopSampling').catch(() => {});
       throw await this.#fail(err, cpu ? 'the CPU profile' : 'the heap profile');
@@ -441,7 +443,7 @@ class AttachedProcess {
    * Resolves to { path, bytes, rawBytes, durationMs }.
    */
   cpuProfile(options = {}) {
-    const o = profileOptions(options, 'intervalUs', { min: 10, max: 1_000_000, default: 1000 });
+    const o = profileOptions(options, 'intervalUs', CPU_INTERVAL_US);
     return this.#profile('cpu', o);
   }
 
@@ -450,7 +452,7 @@ class AttachedProcess {
    * `includeCollected` (default true) keeps samples of objects the GC has collected since.
    */
   heapProfile(options = {}) {
-    const o = profileOptions(options, 'intervalBytes', { min: 1, max: 1 << 30, default: 32768 });
+    const o = profileOptions(options, 'intervalBytes', HEAP_INTERVAL_BYTES);
     return this.#profile('heap', o);
   }
 

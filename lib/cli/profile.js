@@ -7,6 +7,7 @@ const { UsageError, parse } = require('./common');
 const { pidArg, duration, byteSize, withTarget, attachOptions, attachUsage } = require('./attach-common');
 const { printBottomUp } = require('./top');
 const { mb } = require('./snapshot');
+const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES } = require('../defaults');
 
 function usageOf(kind) {
   const cpu = kind === 'cpu';
@@ -45,7 +46,7 @@ function command(kind) {
     let interval;
     if (values.interval !== undefined) {
       interval = cpu ? Math.round(duration(values.interval, 'interval', 'us') * 1000) : byteSize(values.interval, 'interval');
-      const [min, max] = cpu ? [10, 1_000_000] : [1, 1 << 30];
+      const { min, max } = cpu ? CPU_INTERVAL_US : HEAP_INTERVAL_BYTES;
       if (interval < min || interval > max) throw new UsageError(`--interval must be from ${cpu ? '10us to 1s' : `1 to ${max} bytes`}, got '${values.interval}'`);
     }
     return withTarget(pid, values, async (target, signal) => {

@@ -56,8 +56,8 @@ function sleep(ms, signal) {
 const within = (promise, ms, fallback) => Promise.race([promise, sleep(ms).then(() => fallback)]);
 
 function writeProfile(profile, dir, pid) {
-  const { diagnosticFilename } = require('../names');
-  const file = diagnosticFilename('CPU', 'cpuprofile', dir, pid);
+  const { profileFilename } = require('../names');
+  const file = profileFilename('cpu', dir, pid);
   fs.writeFileSync(`${file}.partial`, JSON.stringify(profile), { mode: 0o600 });
   fs.renameSync(`${file}.partial`, file);
   return file;

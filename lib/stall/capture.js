@@ -5,6 +5,8 @@
 // interrupt, which V8 serves while JavaScript runs (at function entries and loop back edges), not
 // during a GC or inside a native call: the answer then comes as that ends.
 
+const { CPU_INTERVAL_US } = require('../defaults');
+
 const PROBE_URL = 'rsheapdump-stall-probe';
 // Where a process with a stall watch keeps its loop's turn count (lib/stall/watch.js), so the
 // probe can tell whether the loop had turned again when the stack was taken.
@@ -87,7 +89,7 @@ async function deoptimizeAll(post) {
 }
 
 /** Starts a CPU profile of the main thread (sampling every `intervalUs`). */
-async function startProfile(post, { intervalUs = 1000, deoptimize = true } = {}) {
+async function startProfile(post, { intervalUs = CPU_INTERVAL_US.default, deoptimize = true } = {}) {
   await post('Profiler.enable');
   // Fails while another session profiles (the interval is V8-wide then): that interval is kept.
   await post('Profiler.setSamplingInterval', { interval: intervalUs }).catch(() => {});

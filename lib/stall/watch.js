@@ -15,12 +15,13 @@ const { invalidArgType, invalidArgValue, rsError } = require('../errors');
 const { optionsObject } = require('../options');
 const { formatReport } = require('./format');
 const { TURNS_KEY } = require('./capture');
+const { CPU_INTERVAL_US } = require('../defaults');
 
 const RANGES = {
   thresholdMs: { min: 10, max: 3_600_000, default: 100 },
   intervalMs: { min: 100, max: 3_600_000, default: 10_000 },
   profileMaxMs: { min: 100, max: 600_000, default: 10_000 },
-  samplingIntervalUs: { min: 10, max: 1_000_000, default: 1000 },
+  samplingIntervalUs: CPU_INTERVAL_US,
 };
 
 function integer(o, name) {

@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const inspector = require('node:inspector');
 const { parentPort } = require('node:worker_threads');
 const native = require('../native');
+const { withSink } = require('../sink');
 const { rsError } = require('../errors');
 const { captureStack, startProfile, stopProfile } = require('./capture');
 const { formatReport, topFunctions } = require('./format');
@@ -90,15 +91,8 @@ function finishProfile(st) {
     } finally {
       native.stallWatchQuiet(0);
     }
-    const file = require('../names').diagnosticFilename('CPU', 'cpuprofile', config.dir);
-    const sinkId = native.sinkOpen(file);
-    try {
-      native.sinkWrite(sinkId, Buffer.from(JSON.stringify(profile)));
-    } catch (err) {
-      native.sinkAbort(sinkId);
-      throw err;
-    }
-    const { path } = await native.sinkFinish(sinkId);
+    const file = require('../names').profileFilename('cpu', config.dir);
+    const { path } = await withSink(file, null, (sink) => sink.write(Buffer.from(JSON.stringify(profile))));
     const top = topFunctions(await native.analyzeCpuProfile(path, { limit: TOP + 2 }), TOP);
     return { path, top };
   })().catch((err) => {

@@ -11,18 +11,14 @@
 // These functions are safe to call outside the job queue (e.g. from a signal handler in this
 // worker): profiler commands emit no chunk events, so they cannot interleave with a snapshot's.
 
-const native = require('../native');
+const { Sink } = require('../sink');
 const { post, profiledThreadId } = require('./session');
 const { rsError, invalidArgValue } = require('../errors');
-const { resolveTarget, diagnosticFilename } = require('../names');
+const { resolveTarget, profileFilename } = require('../names');
+const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES, PROFILE_KINDS: KIND } = require('../defaults');
 
 /** Current profiles: null or { owner, phase: 'starting' | 'running' | 'stopping' }. */
 const state = { cpu: null, heap: null };
-
-const KIND = {
-  cpu: { what: 'CPU profile', start: 'startCpuProfile', stop: 'stopCpuProfile' },
-  heap: { what: 'sampling heap profile', start: 'startHeapSampling', stop: 'stopHeapSampling' },
-};
 
 function running(kind) {
   const cur = state[kind];
@@ -80,31 +76,33 @@ async function end(kind, owner, fn) {
 const SLICE = 1 << 20;
 
 /**
- * Writes `JSON.stringify(obj)` into an open sink and finishes it; aborts the sink on failure.
- * Resolves to { path, bytes, rawBytes }.
+ * Writes `JSON.stringify(obj)` into an open sink (a lib/sink.js Sink) and finishes it; aborts
+ * the sink on failure. Resolves to { path, bytes, rawBytes }.
  */
-async function writeJson(sinkId, obj) {
-  try {
+function writeJson(sink, obj) {
+  return sink.guard(() => {
     const json = JSON.stringify(obj);
     for (let i = 0; i < json.length; ) {
       let j = Math.min(i + SLICE, json.length);
       // Never split a surrogate pair: each slice is converted to UTF-8 on its own.
       const c = json.charCodeAt(j - 1);
       if (j < json.length && c >= 0xd800 && c <= 0xdbff) j--;
-      native.sinkWrite(sinkId, json.slice(i, j));
+      sink.write(json.slice(i, j));
       i = j;
     }
-  } catch (err) {
-    native.sinkAbort(sinkId);
-    throw err;
-  }
-  return native.sinkFinish(sinkId);
+    return sink.finish();
+  });
+}
+
+/** Runs `fn`, aborting `sink` (if there is one) when it fails. */
+function guarded(sink, fn) {
+  return sink ? sink.guard(fn) : fn();
 }
 
 /** What a stop job gives back: the written file, the profile object, or both. */
-async function deliver(profile, { sinkId, returnProfile }) {
+async function deliver(profile, { sink, returnProfile }) {
   const out = {};
-  if (sinkId !== undefined && sinkId !== null) out.file = await writeJson(sinkId, profile);
+  if (sink) out.file = await writeJson(sink, profile);
   if (returnProfile) out.profile = profile;
   return out;
 }
@@ -133,7 +131,7 @@ async function deoptimizeAll() {
  * Starts V8's CPU profiler on the main thread, sampling every `intervalUs` microseconds; with
  * `deoptimize` (default) all code is deoptimized right after the start (see deoptimizeAll).
  */
-function cpuStart({ intervalUs = 1000, deoptimize = true, owner = 'api' } = {}) {
+function cpuStart({ intervalUs = CPU_INTERVAL_US.default, deoptimize = true, owner = 'api' } = {}) {
   return begin('cpu', owner, async () => {
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: intervalUs });
@@ -143,13 +141,13 @@ function cpuStart({ intervalUs = 1000, deoptimize = true, owner = 'api' } = {}) 
 }
 
 /**
- * Stops the CPU profile `owner` started. With `sinkId`, writes the `.cpuprofile` into that open
- * sink (aborted if no profile is running); with `returnProfile`, also returns the object.
- * Resolves to { file?: { path, bytes, rawBytes }, profile? }.
+ * Stops the CPU profile `owner` started. With `sink` (a lib/sink.js Sink), writes the
+ * `.cpuprofile` into it (aborted if no profile is running); with `returnProfile`, also returns
+ * the object. Resolves to { file?: { path, bytes, rawBytes }, profile? }.
  */
-async function cpuStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
-  let profile;
-  try {
+function cpuStop({ sink = null, returnProfile = false, owner = 'api' } = {}) {
+  return guarded(sink, async () => {
+    let profile;
     await end('cpu', owner, async () => {
       try {
         ({ profile } = await post('Profiler.stop'));
@@ -158,17 +156,14 @@ async function cpuStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
         await post('Profiler.disable').catch(() => {});
       }
     });
-  } catch (err) {
-    if (sinkId !== undefined && sinkId !== null) native.sinkAbort(sinkId);
-    throw err;
-  }
-  return deliver(profile, { sinkId, returnProfile });
+    return deliver(profile, { sink, returnProfile });
+  });
 }
 
 // --- sampling heap profile -----------------------------------------------------------------
 
 /** Starts V8's sampling heap profiler (no `HeapProfiler.enable` needed). */
-function heapStart({ intervalBytes = 32768, includeObjectsCollectedByMajorGC = false, includeObjectsCollectedByMinorGC = false, owner = 'api' } = {}) {
+function heapStart({ intervalBytes = HEAP_INTERVAL_BYTES.default, includeObjectsCollectedByMajorGC = false, includeObjectsCollectedByMinorGC = false, owner = 'api' } = {}) {
   return begin('heap', owner, () =>
     post('HeapProfiler.startSampling', {
       samplingInterval: intervalBytes,
@@ -179,17 +174,14 @@ function heapStart({ intervalBytes = 32768, includeObjectsCollectedByMajorGC = f
 }
 
 /** Stops the sampling heap profile `owner` started; same result shape as cpuStop. */
-async function heapStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
-  let profile;
-  try {
+function heapStop({ sink = null, returnProfile = false, owner = 'api' } = {}) {
+  return guarded(sink, async () => {
+    let profile;
     await end('heap', owner, async () => {
       ({ profile } = await post('HeapProfiler.stopSampling'));
     });
-  } catch (err) {
-    if (sinkId !== undefined && sinkId !== null) native.sinkAbort(sinkId);
-    throw err;
-  }
-  return deliver(profile, { sinkId, returnProfile });
+    return deliver(profile, { sink, returnProfile });
+  });
 }
 
 // --- timed profile (for signals) -----------------------------------------------------------
@@ -201,22 +193,19 @@ async function heapStop({ sinkId, returnProfile = false, owner = 'api' } = {}) {
  * Fails with ERR_RSHEAPDUMP_PROFILE_RUNNING if a CPU profile is running. Resolves to
  * { path, bytes, rawBytes }.
  */
-async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = 1000, deoptimize = true } = {}) {
+async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = CPU_INTERVAL_US.default, deoptimize = true } = {}) {
   if (!(typeof seconds === 'number' && seconds > 0 && seconds <= 3600)) {
     throw invalidArgValue('seconds', seconds, 'must be a number of seconds in (0, 3600]', RangeError);
   }
   if (state.cpu) throw running('cpu');
-  const { file, level } = resolveTarget(filename ?? diagnosticFilename('CPU', 'cpuprofile', undefined, undefined, profiledThreadId()), { gzip });
-  const sinkId = native.sinkOpen(file, level ?? undefined);
-  try {
+  const { file, level } = resolveTarget(filename ?? profileFilename('cpu', undefined, undefined, profiledThreadId()), { gzip });
+  const sink = Sink.open(file, level);
+  return sink.guard(async () => {
     await cpuStart({ intervalUs, deoptimize, owner: 'timed' });
-  } catch (err) {
-    native.sinkAbort(sinkId);
-    throw err;
-  }
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const { file: written } = await cpuStop({ sinkId, owner: 'timed' });
-  return written;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const { file: written } = await cpuStop({ sink, owner: 'timed' });
+    return written;
+  });
 }
 
 // --- process exit ------------------------------------------------------------------------------
@@ -244,14 +233,15 @@ module.exports = {
   writeJson,
   jobs: {
     cpuStart: (msg) => cpuStart({ intervalUs: msg.intervalUs, deoptimize: msg.deoptimize }),
-    cpuStop: (msg) => cpuStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
+    // A stop's file was opened by the thread that asked (lib/profile.js); this job writes it.
+    cpuStop: (msg) => cpuStop({ sink: Sink.adopt(msg.sinkId), returnProfile: msg.returnProfile }),
     heapStart: ({ options: o }) =>
       heapStart({
         intervalBytes: o.intervalBytes,
         includeObjectsCollectedByMajorGC: o.includeObjectsCollectedByMajorGC,
         includeObjectsCollectedByMinorGC: o.includeObjectsCollectedByMinorGC,
       }),
-    heapStop: (msg) => heapStop({ sinkId: msg.sinkId, returnProfile: msg.returnProfile }),
+    heapStop: (msg) => heapStop({ sink: Sink.adopt(msg.sinkId), returnProfile: msg.returnProfile }),
     cpuProfileFor: ({ options: o }) => cpuProfileFor({ seconds: o.seconds, filename: o.filename, gzip: o.gzip, intervalUs: o.intervalUs, deoptimize: o.deoptimize }),
   },
 };

@@ -7,7 +7,7 @@ const { parentPort } = require('node:worker_threads');
 const native = require('../native');
 const { enqueue } = require('./queue');
 const { snapshotByInterrupt } = require('./snapshot');
-const { heapdumpName, diagnosticFilename } = require('../names');
+const { heapdumpName, profileFilename } = require('../names');
 
 // Keeps the process alive until the file is complete; a failure is one line on stderr.
 function serve(what, work) {
@@ -37,7 +37,7 @@ function recordCpuProfile(config) {
   // instead of holding it for `seconds`.
   const { cpuProfileFor } = require('./profile');
   serve('CPU profile', () =>
-    cpuProfileFor({ seconds: config.cpu.seconds, filename: diagnosticFilename('CPU', 'cpuprofile', config.dir), gzip: config.gzip }),
+    cpuProfileFor({ seconds: config.cpu.seconds, filename: profileFilename('cpu', config.dir), gzip: config.gzip }),
   );
 }
 

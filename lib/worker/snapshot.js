@@ -4,6 +4,7 @@
 // own writer replaced it: kept as an internal job for bench/capture.js' comparison (--old).
 
 const native = require('../native');
+const { Sink } = require('../sink');
 const { connect, post } = require('./session');
 const { rsError, deserialize } = require('../errors');
 const interruptWriter = require('../interrupt-writer');
@@ -22,39 +23,36 @@ function warmLineEnds() {
   return [post('Debugger.enable'), post('Debugger.disable')].map((p) => p.catch(() => {}));
 }
 
-/** Takes a heap snapshot into an open sink; resolves to the finished file. */
-async function snapshot({ sinkId, options }) {
-  let failed = null;
-  const onChunk = (m) => {
-    if (failed) return;
+/** Takes a heap snapshot into the sink the caller opened; resolves to the finished file. */
+function snapshot({ sinkId, options }) {
+  const sink = Sink.adopt(sinkId);
+  return sink.guard(async () => {
+    let failed = null;
+    const onChunk = (m) => {
+      if (failed) return;
+      try {
+        sink.write(m.params.chunk);
+      } catch (err) {
+        failed = err;
+      }
+    };
+    const s = connect();
     try {
-      native.sinkWrite(sinkId, m.params.chunk);
-    } catch (err) {
-      failed = err;
+      s.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+      // Posted back to back: every round trip to the main thread adds latency before the pause.
+      const warmup = warmLineEnds();
+      await post('HeapProfiler.takeHeapSnapshot', {
+        reportProgress: false,
+        captureNumericValue: !!options.captureNumericValue,
+        exposeInternals: !!options.exposeInternals,
+      });
+      await Promise.all(warmup);
+    } finally {
+      s.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
     }
-  };
-  const s = connect();
-  try {
-    s.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
-    // Posted back to back: every round trip to the main thread adds latency before the pause.
-    const warmup = warmLineEnds();
-    await post('HeapProfiler.takeHeapSnapshot', {
-      reportProgress: false,
-      captureNumericValue: !!options.captureNumericValue,
-      exposeInternals: !!options.exposeInternals,
-    });
-    await Promise.all(warmup);
-  } catch (err) {
-    native.sinkAbort(sinkId);
-    throw err;
-  } finally {
-    s.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-  }
-  if (failed) {
-    native.sinkAbort(sinkId);
-    throw failed;
-  }
-  return native.sinkFinish(sinkId);
+    if (failed) throw failed;
+    return sink.finish();
+  });
 }
 
 /**

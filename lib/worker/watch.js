@@ -6,7 +6,7 @@
 
 const { post } = require('./session');
 const { heapStart, heapStop, state, writeJson } = require('./profile');
-const native = require('../native');
+const { Sink } = require('../sink');
 const { rsError } = require('../errors');
 
 const OWNER = 'watchHeap()';
@@ -19,20 +19,17 @@ function watchStop() {
   return heapStop({ owner: OWNER });
 }
 
-/** Writes the live-memory sampling profile into an open sink; resolves to the written file. */
-async function watchSample({ sinkId }) {
-  if (state.heap?.owner !== OWNER) {
-    native.sinkAbort(sinkId);
-    throw rsError('NO_PROFILE', 'the heap watch is not sampling');
-  }
-  let profile;
-  try {
-    ({ profile } = await post('HeapProfiler.getSamplingProfile'));
-  } catch (err) {
-    native.sinkAbort(sinkId);
-    throw err;
-  }
-  return writeJson(sinkId, profile);
+/**
+ * Writes the live-memory sampling profile into the sink the watch opened (lib/watch-heap.js);
+ * resolves to the written file. The sink is aborted on any failure.
+ */
+function watchSample({ sinkId }) {
+  const sink = Sink.adopt(sinkId);
+  return sink.guard(async () => {
+    if (state.heap?.owner !== OWNER) throw rsError('NO_PROFILE', 'the heap watch is not sampling');
+    const { profile } = await post('HeapProfiler.getSamplingProfile');
+    return writeJson(sink, profile);
+  });
 }
 
 module.exports = { jobs: { watchStart, watchStop, watchSample } };
