@@ -32,6 +32,14 @@ test('watchHeap: options are checked, a second watch is refused, stop() ends it 
   const w = await rsheapdump.watchHeap({ dir: tmpdir() });
   await assert.rejects(() => rsheapdump.watchHeap(), { code: 'ERR_RSHEAPDUMP_WATCH_RUNNING' });
   await assert.rejects(() => rsheapdump.startHeapSampling(), { code: 'ERR_RSHEAPDUMP_PROFILE_RUNNING', message: /watchHeap\(\)/ });
+  // The API reads the worker's state: the profile that runs is the watch's, and it says so, before
+  // any file is opened (the main thread's mirror said none was running).
+  const dir = tmpdir();
+  await assert.rejects(() => rsheapdump.stopHeapSampling({ filename: path.join(dir, 'h.heapprofile') }), {
+    code: 'ERR_RSHEAPDUMP_NO_PROFILE',
+    message: /not started by startHeapSampling\(\) \(it belongs to watchHeap\(\)\)/,
+  });
+  assert.deepEqual(fs.readdirSync(dir), []);
   await w.stop();
   await rsheapdump.startHeapSampling();
   await rsheapdump.stopHeapSampling({ returnProfile: true });

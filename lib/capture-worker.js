@@ -8,6 +8,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { serialize, rsError } = require('./errors');
 // Before anything connects: this worker's session reaches the main thread.
 require('./worker/session').connectTo('main');
+// The profile state this worker's jobs keep is published where the main thread reads it.
+if (workerData?.profileState) require('./profile-state').attach(workerData.profileState);
 const { enqueue } = require('./worker/queue');
 
 // The jobs any thread can run (lib/worker/jobs.js), and those only this worker runs for the main thread.

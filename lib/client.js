@@ -69,7 +69,9 @@ function onAppExit() {
 
 function start() {
   if (worker) return worker;
-  const w = new Worker(path.join(__dirname, 'capture-worker.js'), { name: 'rsheapdump-capture', execArgv: [], workerData });
+  // The worker publishes its profile state into this thread's buffer (lib/profile-state.js).
+  const data = { ...workerData, profileState: require('./profile-state').buffer() };
+  const w = new Worker(path.join(__dirname, 'capture-worker.js'), { name: 'rsheapdump-capture', execArgv: [], workerData: data });
   w.on('message', onMessage);
   w.on('error', (err) => {
     failAll(rsError('WORKER', `the capture worker failed: ${err.message}`, { cause: err }));

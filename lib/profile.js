@@ -4,16 +4,18 @@
 // (lib/worker/profile.js), so this works while the main thread is busy and costs it no
 // serialization.
 //
-// The worker keeps the authoritative state (a timed/signal profile also lives there); this side
-// mirrors what the API started, so that a stop without a start fails before any file is opened.
-// A running profile is not a pending request: it never keeps the process alive.
+// The worker's state machine is the one record of what runs (an API, timed/signal or watch
+// profile); this side reads what it published (lib/profile-state.js), so that a stop without a
+// start fails before any file is opened. A running profile is not a pending request: it never
+// keeps the process alive.
 
 const { threadId } = require('node:worker_threads');
 const { Sink } = require('./sink');
 const client = require('./client');
 const { resolveTarget, gzipLevel, profileFilename } = require('./names');
 const { invalidArgType, invalidArgValue, outOfRange, rsError } = require('./errors');
-const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES, PROFILE_KINDS: KINDS } = require('./defaults');
+const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES } = require('./defaults');
+const profileState = require('./profile-state');
 
 // --- validation ------------------------------------------------------------------------------
 
@@ -78,20 +80,12 @@ function targetOf(kind, o) {
 
 // --- start / stop ----------------------------------------------------------------------------
 
-/** What the API started: kind -> a token, or null. */
-const active = { cpu: null, heap: null };
-
-function runningError(kind) {
-  const k = KINDS[kind];
-  return rsError('PROFILE_RUNNING', `a ${k.what} is already running; stop it with ${k.stop}() before starting another`);
-}
-
-function noProfileError(kind) {
-  const k = KINDS[kind];
-  return rsError('NO_PROFILE', `no ${k.what} is running; call ${k.start}() first`);
-}
-
-
+/**
+ * Start requests of each kind sent and not yet answered. Not profile state (the worker's is the
+ * only one): a stop sent right after a start, without awaiting it, reaches the worker after the
+ * start (one job queue), so it must not be refused for what the worker has not published yet.
+ */
+const starting = { cpu: 0, heap: 0 };
 
 /** Whether Node itself samples the heap (`node --heap-prof`, also through NODE_OPTIONS). */
 function nodeHeapProf() {
@@ -99,20 +93,21 @@ function nodeHeapProf() {
   return flags.includes('--heap-prof');
 }
 
+/** Starts a profile of `kind`; a profile of that kind already running is refused by the worker. */
 function start(kind, job, payload) {
-  if (active[kind]) return Promise.reject(runningError(kind));
   if (kind === 'heap' && nodeHeapProf()) {
     // V8 has one sampling heap profiler per process: ours would stop Node's and lose its file.
     return Promise.reject(
       rsError('PROFILE_RUNNING', 'node --heap-prof is already sampling this process and V8 has one sampling heap profiler per process; use its file, or run without --heap-prof'),
     );
   }
-  const token = {};
-  active[kind] = token;
+  starting[kind]++;
   return client.request(job, payload).then(
-    () => undefined,
+    () => {
+      starting[kind]--;
+    },
     (err) => {
-      if (active[kind] === token) active[kind] = null;
+      starting[kind]--;
       throw err;
     },
   );
@@ -125,7 +120,10 @@ function start(kind, job, payload) {
  * Resolves to { file?, profile? } from the worker.
  */
 function stop(kind, job, o) {
-  if (!active[kind]) return Promise.reject(noProfileError(kind));
+  // Refused here without a round trip when the worker has no API profile of this kind and no
+  // start is on its way; anything else is the worker's to decide (it refuses with the same error).
+  const cur = profileState.read(kind);
+  if (starting[kind] === 0 && !(cur && cur.owner === 'api' && !cur.stopping)) return Promise.reject(profileState.noProfileError(kind, cur, 'api'));
   const target = targetOf(kind, o);
   let sink = null;
   if (target) {
@@ -135,7 +133,6 @@ function stop(kind, job, o) {
       return Promise.reject(err);
     }
   }
-  active[kind] = null;
   // The worker adopts the sink, writes and finishes it; it is aborted here if the job fails.
   const send = () => client.request(job, { sinkId: sink ? sink.id : null, returnProfile: o.returnProfile });
   return sink ? sink.guard(send) : send();

@@ -4,51 +4,46 @@
 // --cpu-prof` / `--heap-prof` file) and written through the native sink, so the main thread
 // neither serializes nor writes.
 //
-// State is kept here, because V8 accepts a second start silently: one CPU profile and one heap
-// sampling profile at a time per process. Each profile has an owner ('api' for the main thread's
-// start/stop, 'timed' for cpuProfileFor): a stop only stops a profile its owner started.
+// State is kept here, and only here, because V8 accepts a second start silently: one CPU profile
+// and one heap sampling profile at a time per process. Each profile has an owner ('api' for the
+// main thread's start/stop, 'timed' for cpuProfileFor, 'watchHeap()'): a stop only stops a
+// profile its owner started. The main thread reads it (lib/profile-state.js), it keeps no copy.
 //
 // These functions are safe to call outside the job queue (e.g. from a signal handler in this
 // worker): profiler commands emit no chunk events, so they cannot interleave with a snapshot's.
 
 const { Sink } = require('../sink');
 const { post, profiledThreadId } = require('./session');
-const { rsError, invalidArgValue } = require('../errors');
+const { invalidArgValue } = require('../errors');
 const { resolveTarget, profileFilename } = require('../names');
-const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES, PROFILE_KINDS: KIND } = require('../defaults');
+const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES } = require('../defaults');
+const { publish, runningError, noProfileError } = require('../profile-state');
 
-/** Current profiles: null or { owner, phase: 'starting' | 'running' | 'stopping' }. */
+/**
+ * Current profiles: null or { owner, phase: 'starting' | 'running' | 'stopping' }. Every change
+ * goes through `set`, which publishes it to the thread that asks for profiles (lib/profile-state.js).
+ */
 const state = { cpu: null, heap: null };
 
-function running(kind) {
-  const cur = state[kind];
-  const by = cur.owner === 'api' ? '' : ` (started by ${cur.owner === 'timed' ? 'a timed profile' : cur.owner})`;
-  return rsError(
-    'PROFILE_RUNNING',
-    `a ${KIND[kind].what} is already running${by}; stop it with ${KIND[kind].stop}() before starting another`,
-  );
+function set(kind, cur) {
+  state[kind] = cur;
+  publish(kind, cur);
 }
 
-function noProfile(kind, owner) {
-  const cur = state[kind];
-  const msg =
-    cur && cur.owner !== owner
-      ? `the running ${KIND[kind].what} was not started by ${KIND[kind].start}() (it belongs to ${cur.owner === 'timed' ? 'a timed profile' : cur.owner}) and stops by itself`
-      : `no ${KIND[kind].what} is running; call ${KIND[kind].start}() first`;
-  return rsError('NO_PROFILE', msg);
-}
+const running = (kind) => runningError(kind, state[kind]);
+const noProfile = (kind, owner) => noProfileError(kind, state[kind], owner);
 
 /** Claims the slot for `kind` synchronously, then runs `begin`; releases the slot if it fails. */
 function begin(kind, owner, fn) {
   if (state[kind]) return Promise.reject(running(kind));
   const me = { owner, phase: 'starting', ready: null };
-  state[kind] = me;
+  set(kind, me);
   me.ready = (async () => {
     try {
       await fn();
       me.phase = 'running';
     } catch (err) {
-      if (state[kind] === me) state[kind] = null;
+      if (state[kind] === me) set(kind, null);
       throw err;
     }
   })();
@@ -65,10 +60,11 @@ async function end(kind, owner, fn) {
   }
   if (!cur || cur.owner !== owner || cur.phase === 'stopping') throw noProfile(kind, owner);
   cur.phase = 'stopping';
+  publish(kind, cur);
   try {
     return await fn();
   } finally {
-    if (state[kind] === cur) state[kind] = null;
+    if (state[kind] === cur) set(kind, null);
   }
 }
 
