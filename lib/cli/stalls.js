@@ -55,12 +55,13 @@ function sleep(ms, signal) {
 
 const within = (promise, ms, fallback) => Promise.race([promise, sleep(ms).then(() => fallback)]);
 
-function writeProfile(profile, dir, pid) {
+// Through the one sink owner, as every other capture: 0600 even over a stale .partial, fsync
+// before the rename, and no .partial left if the write fails.
+async function writeProfile(profile, dir, pid) {
   const { profileFilename } = require('../names');
-  const file = profileFilename('cpu', dir, pid);
-  fs.writeFileSync(`${file}.partial`, JSON.stringify(profile), { mode: 0o600 });
-  fs.renameSync(`${file}.partial`, file);
-  return file;
+  const { withSink } = require('../sink');
+  const written = await withSink(profileFilename('cpu', dir, pid), null, (sink) => sink.write(Buffer.from(JSON.stringify(profile))));
+  return written.path;
 }
 
 /**
@@ -110,7 +111,7 @@ async function watchRemote(post, { thresholdMs, until, intervalMs, profile, dir,
     if (turnedAt === null) r.ongoing = true;
     if (profiling && (await profiling)) {
       try {
-        r.profile = writeProfile(await stopProfile(post), dir, pid);
+        r.profile = await writeProfile(await stopProfile(post), dir, pid);
         r.top = topFunctions(await require('../native').analyzeCpuProfile(r.profile, { limit: 7 }));
       } catch (err) {
         r.profileError = err.message;
