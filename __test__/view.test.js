@@ -230,6 +230,11 @@ test('the page in headless Chromium: sort, filter, a class\'s objects, an object
       assert.deepEqual((await rows()).slice(0, 10).map((r) => r.index), top);
       // The statistics chart has its parts.
       assert.ok((await page.$$('#stats .bar span')).length >= 3);
+      // ...the same, in the same order, as the static report lists (one breakdown serves both).
+      const { statisticsParts } = require('../lib/viewer/statistics');
+      const legend = await page.$$eval('#stats .legend span', (els) => els.map((e) => e.dataset.part));
+      assert.deepEqual(legend, statisticsParts(view.summary().statistics).map((p) => p.label));
+      assert.ok(legend.includes('Strings') && legend.includes('Code'), legend.join(', '));
 
       // Sort by object count (descending), then ascending with a second click.
       const headerClick = async (sort) => {

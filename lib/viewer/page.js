@@ -45,20 +45,11 @@
   let info = null;
 
   // ---- Statistics chart ----
-  const PARTS = [
-    ['code', 'Code', '#f0a43a'],
-    ['strings', 'Strings', '#d35c5c'],
-    ['jsArrays', 'JS arrays', '#5c8fd3'],
-    ['typedArrays', 'Typed arrays', '#48b39b'],
-    ['system', 'System objects', '#9d7bd8'],
-  ];
-  function showStats(st) {
-    const other = Math.max(0, st.v8heap - PARTS.reduce((a, [k]) => a + st[k], 0));
-    const parts = [...PARTS.map(([k, label, colour]) => [label, st[k], colour]), ['Other JS objects', other, '#7f8ba0'], ['Native', st.native, '#c7c26a']];
+  // `parts`: the breakdown the server computed (lib/viewer/statistics.js, shared with the report).
+  function showStats(st, parts) {
     const bar = el('div', { class: 'bar' });
     const legend = el('div', { class: 'legend' });
-    for (const [label, value, colour] of parts) {
-      if (!(value > 0)) continue;
+    for (const { label, value, colour } of parts) {
       bar.append(el('span', { style: `width:${(100 * value) / st.total}%;background:${colour}`, title: `${label}: ${fmt(value)} bytes` }));
       legend.append(el('span', { 'data-part': label }, el('i', { style: `background:${colour}` }), `${label} ${fmt(value / 1024)} KB (${pct(value, st.total)})`));
     }
@@ -389,7 +380,7 @@
       document.title = `${i.file} \u2014 rsheapdump view`;
       if (i.kind !== 'snapshot') return profileMode(i);
       $('#counts').textContent = `${fmt(i.nodeCount)} nodes \u00b7 ${fmt(i.classCount)} classes \u00b7 ${fmt(i.statistics.total / 1024)} KB`;
-      showStats(i.statistics);
+      showStats(i.statistics, i.statisticsParts);
       return resetClasses().then(() => (i.compare === 'diff' ? comparisonMode(i) : i.compare === 'leaks' ? leaksMode(i) : null));
     })
     .then(() => (document.body.dataset.ready = 'true'))

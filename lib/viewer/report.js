@@ -6,6 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { formatPath } = require('../retainer-text');
+const { statisticsParts } = require('./statistics');
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
@@ -36,19 +37,10 @@ ${body}
 `;
 }
 
-const PARTS = [
-  ['code', 'Code', '#f0a43a'],
-  ['strings', 'Strings', '#d35c5c'],
-  ['jsArrays', 'JS arrays', '#5c8fd3'],
-  ['typedArrays', 'Typed arrays', '#48b39b'],
-  ['system', 'System objects', '#9d7bd8'],
-];
-
 function statistics(st) {
-  const other = Math.max(0, st.v8heap - PARTS.reduce((a, [k]) => a + st[k], 0));
-  const parts = [...PARTS.map(([k, label, colour]) => [label, st[k], colour]), ['Other JS objects', other, '#7f8ba0'], ['Native', st.native, '#c7c26a']].filter((p) => p[1] > 0);
-  const bar = parts.map(([label, v, c]) => `<span style="width:${(100 * v) / st.total}%;background:${c}" title="${esc(label)}"></span>`).join('');
-  const legend = parts.map(([label, v, c]) => `<span><i style="background:${c}"></i>${esc(label)} ${fmt(v)} bytes (${pct(v, st.total)})</span>`).join('');
+  const parts = statisticsParts(st);
+  const bar = parts.map(({ label, value, colour }) => `<span style="width:${(100 * value) / st.total}%;background:${colour}" title="${esc(label)}"></span>`).join('');
+  const legend = parts.map(({ label, value, colour }) => `<span><i style="background:${colour}"></i>${esc(label)} ${fmt(value)} bytes (${pct(value, st.total)})</span>`).join('');
   return `<h2>Statistics: ${fmt(st.total)} bytes</h2><div class="bar">${bar}</div><div class="legend">${legend}</div>`;
 }
 

@@ -9,6 +9,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
+const { statisticsParts } = require('./statistics');
 
 const PAGE_LIMIT = 1000;
 
@@ -92,7 +93,7 @@ function sourceOf(view, { file, kind = 'snapshot', compare }) {
   const name = path.basename(file ?? '');
   if (kind !== 'snapshot') return profileRoutes(file, kind, { kind, file: name });
   const s = view.summary();
-  const info = { kind, file: name, nodeCount: s.nodeCount, edgeCount: s.edgeCount, classCount: s.classes.length, statistics: s.statistics };
+  const info = { kind, file: name, nodeCount: s.nodeCount, edgeCount: s.edgeCount, classCount: s.classes.length, statistics: s.statistics, statisticsParts: statisticsParts(s.statistics) };
   const routes = snapshotRoutes(view, info);
   if (compare?.diff) {
     info.compare = 'diff';
