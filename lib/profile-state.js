@@ -16,8 +16,9 @@ const { rsError } = require('./errors');
 const { PROFILE_KINDS } = require('./defaults');
 
 const KINDS = ['cpu', 'heap'];
-// The owners a cell can name (lib/worker/profile.js 'api' and 'timed', lib/worker/watch.js).
-const OWNERS = ['api', 'timed', 'watchHeap()'];
+/** Who started a profile: the owners a cell can name. Every owner is named from here, so none can drift from the encoding. */
+const OWNER = Object.freeze({ api: 'api', timed: 'timed', watch: 'watchHeap()' });
+const OWNERS = Object.values(OWNER);
 // cell = 0 while nothing runs, else 1 + 2 * (index in OWNERS, or OWNERS.length) + (stopping ? 1 : 0).
 
 let cells = new Int32Array(new SharedArrayBuffer(4 * KINDS.length));
@@ -51,12 +52,12 @@ function read(kind) {
   return { owner: OWNERS[o] ?? 'another caller', stopping: (v - 1) % 2 === 1 };
 }
 
-const ownerText = (owner) => (owner === 'timed' ? 'a timed profile' : owner);
+const ownerText = (owner) => (owner === OWNER.timed ? 'a timed profile' : owner);
 
 /** ERR_RSHEAPDUMP_PROFILE_RUNNING: `cur` ({ owner }) holds the profiler of `kind`. */
 function runningError(kind, cur) {
   const k = PROFILE_KINDS[kind];
-  const by = cur.owner === 'api' ? '' : ` (started by ${ownerText(cur.owner)})`;
+  const by = cur.owner === OWNER.api ? '' : ` (started by ${ownerText(cur.owner)})`;
   return rsError('PROFILE_RUNNING', `a ${k.what} is already running${by}; stop it with ${k.stop}() before starting another`);
 }
 
@@ -70,4 +71,4 @@ function noProfileError(kind, cur, owner) {
   return rsError('NO_PROFILE', msg);
 }
 
-module.exports = { buffer, attach, publish, read, runningError, noProfileError };
+module.exports = { OWNER, buffer, attach, publish, read, runningError, noProfileError };

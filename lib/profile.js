@@ -123,7 +123,7 @@ function stop(kind, job, o) {
   // Refused here without a round trip when the worker has no API profile of this kind and no
   // start is on its way; anything else is the worker's to decide (it refuses with the same error).
   const cur = profileState.read(kind);
-  if (starting[kind] === 0 && !(cur && cur.owner === 'api' && !cur.stopping)) return Promise.reject(profileState.noProfileError(kind, cur, 'api'));
+  if (starting[kind] === 0 && !(cur && cur.owner === profileState.OWNER.api && !cur.stopping)) return Promise.reject(profileState.noProfileError(kind, cur, profileState.OWNER.api));
   const target = targetOf(kind, o);
   let sink = null;
   if (target) {

@@ -5,8 +5,8 @@
 // neither serializes nor writes.
 //
 // State is kept here, and only here, because V8 accepts a second start silently: one CPU profile
-// and one heap sampling profile at a time per process. Each profile has an owner ('api' for the
-// main thread's start/stop, 'timed' for cpuProfileFor, 'watchHeap()'): a stop only stops a
+// and one heap sampling profile at a time per process. Each profile has an owner (OWNER.api for the
+// main thread's start/stop, OWNER.timed for cpuProfileFor, OWNER.watch): a stop only stops a
 // profile its owner started. The main thread reads it (lib/profile-state.js), it keeps no copy.
 //
 // These functions are safe to call outside the job queue (e.g. from a signal handler in this
@@ -17,7 +17,7 @@ const { post, profiledThreadId } = require('./session');
 const { invalidArgValue } = require('../errors');
 const { resolveTarget, profileFilename } = require('../names');
 const { CPU_INTERVAL_US, HEAP_INTERVAL_BYTES } = require('../defaults');
-const { publish, runningError, noProfileError } = require('../profile-state');
+const { OWNER, publish, runningError, noProfileError } = require('../profile-state');
 
 /**
  * Current profiles: null or { owner, phase: 'starting' | 'running' | 'stopping' }. Every change
@@ -127,7 +127,7 @@ async function deoptimizeAll() {
  * Starts V8's CPU profiler on the main thread, sampling every `intervalUs` microseconds; with
  * `deoptimize` (default) all code is deoptimized right after the start (see deoptimizeAll).
  */
-function cpuStart({ intervalUs = CPU_INTERVAL_US.default, deoptimize = true, owner = 'api' } = {}) {
+function cpuStart({ intervalUs = CPU_INTERVAL_US.default, deoptimize = true, owner = OWNER.api } = {}) {
   return begin('cpu', owner, async () => {
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: intervalUs });
@@ -141,7 +141,7 @@ function cpuStart({ intervalUs = CPU_INTERVAL_US.default, deoptimize = true, own
  * `.cpuprofile` into it (aborted if no profile is running); with `returnProfile`, also returns
  * the object. Resolves to { file?: { path, bytes, rawBytes }, profile? }.
  */
-function cpuStop({ sink = null, returnProfile = false, owner = 'api' } = {}) {
+function cpuStop({ sink = null, returnProfile = false, owner = OWNER.api } = {}) {
   return guarded(sink, async () => {
     let profile;
     await end('cpu', owner, async () => {
@@ -159,7 +159,7 @@ function cpuStop({ sink = null, returnProfile = false, owner = 'api' } = {}) {
 // --- sampling heap profile -----------------------------------------------------------------
 
 /** Starts V8's sampling heap profiler (no `HeapProfiler.enable` needed). */
-function heapStart({ intervalBytes = HEAP_INTERVAL_BYTES.default, includeObjectsCollectedByMajorGC = false, includeObjectsCollectedByMinorGC = false, owner = 'api' } = {}) {
+function heapStart({ intervalBytes = HEAP_INTERVAL_BYTES.default, includeObjectsCollectedByMajorGC = false, includeObjectsCollectedByMinorGC = false, owner = OWNER.api } = {}) {
   return begin('heap', owner, () =>
     post('HeapProfiler.startSampling', {
       samplingInterval: intervalBytes,
@@ -170,7 +170,7 @@ function heapStart({ intervalBytes = HEAP_INTERVAL_BYTES.default, includeObjects
 }
 
 /** Stops the sampling heap profile `owner` started; same result shape as cpuStop. */
-function heapStop({ sink = null, returnProfile = false, owner = 'api' } = {}) {
+function heapStop({ sink = null, returnProfile = false, owner = OWNER.api } = {}) {
   return guarded(sink, async () => {
     let profile;
     await end('heap', owner, async () => {
@@ -197,9 +197,9 @@ async function cpuProfileFor({ seconds = 1, filename, gzip, intervalUs = CPU_INT
   const { file, level } = resolveTarget(filename ?? profileFilename('cpu', undefined, undefined, profiledThreadId()), { gzip });
   const sink = Sink.open(file, level);
   return sink.guard(async () => {
-    await cpuStart({ intervalUs, deoptimize, owner: 'timed' });
+    await cpuStart({ intervalUs, deoptimize, owner: OWNER.timed });
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    const { file: written } = await cpuStop({ sink, owner: 'timed' });
+    const { file: written } = await cpuStop({ sink, owner: OWNER.timed });
     return written;
   });
 }

@@ -9,7 +9,7 @@ const { heapStart, heapStop, state, writeJson } = require('./profile');
 const { Sink } = require('../sink');
 const { rsError } = require('../errors');
 
-const OWNER = 'watchHeap()';
+const OWNER = require('../profile-state').OWNER.watch;
 
 function watchStart({ intervalBytes }) {
   return heapStart({ intervalBytes, owner: OWNER });
